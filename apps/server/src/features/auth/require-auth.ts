@@ -1,0 +1,25 @@
+import { DomainError } from "@kring/domain";
+import type { Request, RequestHandler } from "express";
+import type { TokenService } from "./tokens";
+
+/** Verifies `Authorization: Bearer <token>` and puts the user id on res.locals. */
+export function requireAuth(tokens: TokenService): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    const match = typeof header === "string" ? /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header) : null;
+    if (!match?.[1]) {
+      throw new DomainError("unauthorized", "Sign in first: send Authorization: Bearer <token>.");
+    }
+    const { userId } = await tokens.verify(match[1]);
+    res.locals.userId = userId;
+    next();
+  };
+}
+
+export function currentUserId(res: { locals: Record<string, unknown> }): string {
+  const userId = res.locals.userId;
+  if (typeof userId !== "string") throw new DomainError("unauthorized", "Sign in first.");
+  return userId;
+}
+
+export type AuthedRequest = Request;

@@ -1,0 +1,69 @@
+import type { MembershipRepository } from "@kring/domain";
+import { SocketAuth } from "@kring/protocol";
+import type http from "node:http";
+import { Server } from "socket.io";
+import type { TokenService } from "../features/auth/tokens";
+import type { Logger } from "../logger";
+import { circleRoom, userRoom } from "./rooms";
+import type { KringServer, KringSocket } from "./socket-types";
+
+/** Largest socket frame accepted; bigger ones close the connection (engine.io's own guard). */
+export const MAX_SOCKET_FRAME_BYTES = 64 * 1024;
+
+export function createSocketServer(
+  httpServer: http.Server,
+  deps: {
+    tokens: TokenService;
+    memberships: MembershipRepository;
+    corsOrigins: string[];
+    logger: Logger;
+    onConnection: (socket: KringSocket) => void;
+  },
+): KringServer {
+  const io: KringServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
+    cors: { origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false },
+    // Browsers from other sites may not open sockets with a user's token (WebSockets skip CORS).
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (!origin) return callback(null, true);
+      let isSameOrigin = false;
+      try {
+        isSameOrigin = new URL(origin).host === req.headers.host;
+      } catch {
+        isSameOrigin = false;
+      }
+      callback(null, isSameOrigin || deps.corsOrigins.includes(origin));
+    },
+  });
+
+  io.use(async (socket, next) => {
+    const auth = SocketAuth.safeParse(socket.handshake.auth);
+    if (!auth.success) return next(new Error("unauthorized"));
+    try {
+      const { userId, expiresAt } = await deps.tokens.verify(auth.data.token);
+      // Rooms are looked up before the connection is established, so a client that
+      // syncs right after connecting cannot miss a message sent in between.
+      const memberships = await deps.memberships.listForUser(userId);
+      socket.data = { userId, expiresAt, circleIds: memberships.map((m) => m.circleId) };
+      next();
+    } catch (error) {
+      if (!(error instanceof Error) || error.message.includes("expired") === false) {
+        deps.logger.warn("socket handshake refused", { reason: error instanceof Error ? error.name : "unknown" });
+      }
+      next(new Error("unauthorized"));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    const { userId, expiresAt, circleIds } = socket.data;
+    void socket.join([userRoom(userId), ...circleIds.map(circleRoom)]);
+    // Short-lived tokens: the socket ends with its token; the client reconnects with a new one.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
+    expiry.unref();
+    socket.on("disconnect", () => clearTimeout(expiry));
+    deps.onConnection(socket);
+  });
+
+  return io;
+}

@@ -1,0 +1,144 @@
+import { loadDevstackConfig } from "@kring/config";
+import { connectDatabase, type Connection } from "@kring/db";
+import type { ClientToServerEvents, ServerToClientEvents } from "@kring/protocol";
+import { Redis } from "ioredis";
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { io as connectClient, type Socket } from "socket.io-client";
+import { type AppConfig, createApp, type KringApp } from "../create-app";
+import { createLogger } from "../logger";
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const testConfig: AppConfig = {
+  jwtSecret: "test-secret-that-is-long-enough-for-hs256-0123456789",
+  accessTokenTtlSeconds: 900,
+  invitationTtlHours: 168,
+  corsOrigins: [],
+  sendRatePerSecond: 10,
+  sendBurst: 30,
+  authRatePerMinute: 10_000,
+  shutdownGraceMs: 5_000,
+};
+
+/**
+ * A real Kring server on port 0, on the FerretDB and Redis that the jest global setup
+ * started, in a database of its own so test files never see each other's data.
+ */
+export async function startTestServer(
+  options: { config?: Partial<AppConfig>; dbName?: string; mongodbUri?: string } = {},
+) {
+  const services = loadDevstackConfig();
+  if (!services.mongodbUri || !services.redisUrl) {
+    throw new Error("MONGODB_URI and REDIS_URL must be set (the jest global setup does this)");
+  }
+  const dbName = options.dbName ?? `kring_test_${randomBytes(6).toString("hex")}`;
+  const connection: Connection = await connectDatabase(options.mongodbUri ?? services.mongodbUri, { dbName });
+  const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: 3 });
+  const kring: KringApp = await createApp({
+    config: { ...testConfig, ...options.config },
+    connection,
+    redis,
+    logger: createLogger({ isSilent: true }),
+  });
+  await new Promise<void>((resolve) => kring.httpServer.listen(0, "127.0.0.1", resolve));
+  const { port } = kring.httpServer.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const sockets: ClientSocket[] = [];
+
+  async function request(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) {
+      body = options.rawBody;
+      headers["content-type"] ??= "application/json";
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] = "application/json";
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, body: json, headers: response.headers };
+  }
+
+  let userCounter = 0;
+  async function registerUser(name = `User ${++userCounter}`) {
+    const email = `${randomBytes(6).toString("hex")}@example.test`;
+    const res = await request("POST", "/api/auth/register", {
+      body: { email, password: "correct horse battery", name },
+    });
+    if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { token: res.body.token as string, user: res.body.user as { id: string; email: string; name: string } };
+  }
+
+  async function createCircle(token: string, name = "Anna's circle") {
+    const res = await request("POST", "/api/circles", { token, body: { name } });
+    if (res.status !== 201) throw new Error(`create circle failed: ${res.status}`);
+    return res.body.circle as { id: string; name: string; myRole: string };
+  }
+
+  /** Invites and accepts, returning the new member's token. */
+  async function addMember(coordinatorToken: string, circleId: string, role = "family", name?: string) {
+    const member = await registerUser(name);
+    const invite = await request("POST", `/api/circles/${circleId}/invitations`, {
+      token: coordinatorToken,
+      body: { role },
+    });
+    const accepted = await request("POST", `/api/invitations/${invite.body.code}/accept`, { token: member.token });
+    if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status}`);
+    return member;
+  }
+
+  async function connect(token: string | undefined, extra: { autoConnect?: boolean } = {}): Promise<ClientSocket> {
+    const socket: ClientSocket = connectClient(baseUrl, {
+      auth: token === undefined ? {} : { token },
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+      autoConnect: extra.autoConnect ?? true,
+    });
+    sockets.push(socket);
+    if (extra.autoConnect === false) return socket;
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", (error) => reject(error));
+    });
+    return socket;
+  }
+
+  async function stop() {
+    for (const socket of sockets) socket.disconnect();
+    await kring.close();
+    await connection.dropDatabase().catch(() => undefined);
+    await connection.close();
+    redis.disconnect();
+  }
+
+  return { kring, baseUrl, request, registerUser, createCircle, addMember, connect, stop, connection, dbName };
+}
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/** Collects every `event` a socket receives, to assert "exactly once" and "never". */
+export function collect<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E) {
+  const received: Parameters<ServerToClientEvents[E]>[0][] = [];
+  socket.on(event as any, (payload: any) => received.push(payload));
+  return received;
+}
+
+/** Waits until `predicate` holds, polling; fails with a clear message after `timeoutMs`. */
+export async function eventually(predicate: () => boolean, timeoutMs = 5000, what = "condition") {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

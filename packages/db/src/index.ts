@@ -1,0 +1,14 @@
+import type { Connection } from "mongoose";
+import { registerModels } from "./models";
+import { createRepositories } from "./repositories";
+
+export { connectDatabase, pingDatabase, type Connection } from "./connection";
+export { registerModels, type Models } from "./models";
+export { createRepositories, type Repositories } from "./repositories";
+
+/** Registers the models, builds their indexes (the unique ones carry correctness) and returns the repositories. */
+export async function openRepositories(connection: Connection) {
+  const models = registerModels(connection);
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  return { models, repositories: createRepositories(models) };
+}

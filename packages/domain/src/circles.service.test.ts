@@ -1,0 +1,57 @@
+import { createCirclesService } from "./circles.service";
+import { createInMemoryRepositories } from "./testing/in-memory-repositories";
+
+function setup(start = new Date("2026-11-24T10:00:00Z")) {
+  const repos = createInMemoryRepositories();
+  let now = start;
+  let codes = 0;
+  const service = createCirclesService({
+    ...repos,
+    now: () => now,
+    generateCode: () => `CODE${++codes}`,
+    invitationTtlMs: 7 * 86_400_000,
+  });
+  return { repos, service, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+const sofie = "1".repeat(24);
+const marie = "2".repeat(24);
+const jan = "3".repeat(24);
+
+describe("circles service", () => {
+  it("lets an invitation be used once, with the role it carries", async () => {
+    const { service } = setup();
+    const circle = await service.createCircle(sofie, "Anna");
+    const { code } = await service.createInvitation(sofie, circle.id, "professional");
+    await expect(service.acceptInvitation(marie, code)).resolves.toMatchObject({ id: circle.id, myRole: "professional" });
+    await expect(service.acceptInvitation(jan, code)).rejects.toMatchObject({ code: "gone" });
+  });
+
+  it("expires an invitation after its time to live", async () => {
+    const { service, advance } = setup();
+    const circle = await service.createCircle(sofie, "Anna");
+    const { code, expiresAt } = await service.createInvitation(sofie, circle.id, "family");
+    expect(expiresAt).toBe("2026-12-01T10:00:00.000Z");
+    advance(7 * 86_400_000);
+    await expect(service.acceptInvitation(marie, code)).rejects.toMatchObject({ code: "gone" });
+  });
+
+  it("does not let family, professionals or residents invite", async () => {
+    const { service } = setup();
+    const circle = await service.createCircle(sofie, "Anna");
+    for (const role of ["family", "professional", "resident"] as const) {
+      const { code } = await service.createInvitation(sofie, circle.id, role);
+      const member = (role === "family" ? marie : role === "professional" ? jan : "4".repeat(24));
+      await service.acceptInvitation(member, code);
+      await expect(service.createInvitation(member, circle.id, "coordinator")).rejects.toMatchObject({ code: "forbidden" });
+    }
+  });
+
+  it("lets exactly one of concurrent accepts of one code succeed", async () => {
+    const { service } = setup();
+    const circle = await service.createCircle(sofie, "Anna");
+    const { code } = await service.createInvitation(sofie, circle.id, "family");
+    const results = await Promise.allSettled([marie, jan, "5".repeat(24)].map((u) => service.acceptInvitation(u, code)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+  });
+});

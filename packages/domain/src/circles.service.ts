@@ -1,0 +1,129 @@
+import type { Circle, CircleWithUnread, Member, Role } from "@kring/protocol";
+import { DomainError, DuplicateKeyError } from "./errors";
+import type {
+  CircleRepository,
+  InvitationRepository,
+  MembershipRecord,
+  MembershipRepository,
+  MessageRepository,
+  ReadMarkerRepository,
+  UserRepository,
+} from "./ports";
+
+export type CirclesDependencies = {
+  circles: CircleRepository;
+  memberships: MembershipRepository;
+  invitations: InvitationRepository;
+  messages: MessageRepository;
+  readMarkers: ReadMarkerRepository;
+  users: UserRepository;
+  now: () => Date;
+  /** Makes an invitation code; injected so tests can be deterministic. */
+  generateCode: () => string;
+  invitationTtlMs: number;
+};
+
+/** Only coordinators set a circle up: invite people and (later) decide who is paged. */
+export function canInvite(role: Role): boolean {
+  return role === "coordinator";
+}
+
+/** Throws `forbidden` unless the user belongs to the circle. Unknown circles look the same, so ids can't be probed. */
+export async function requireMembership(
+  memberships: MembershipRepository,
+  circleId: string,
+  userId: string,
+): Promise<MembershipRecord> {
+  const membership = await memberships.find(circleId, userId);
+  if (!membership) throw new DomainError("forbidden", "You are not a member of this circle.");
+  return membership;
+}
+
+export function createCirclesService(deps: CirclesDependencies) {
+  return {
+    async createCircle(userId: string, name: string): Promise<Circle> {
+      const now = deps.now();
+      const circle = await deps.circles.create({ name, createdBy: userId, now });
+      await deps.memberships.add({ circleId: circle.id, userId, role: "coordinator", joinedAt: now });
+      return { id: circle.id, name: circle.name, myRole: "coordinator" };
+    },
+
+    async listCircles(userId: string): Promise<CircleWithUnread[]> {
+      const memberships = await deps.memberships.listForUser(userId);
+      if (memberships.length === 0) return [];
+      const [circles, markers] = await Promise.all([
+        deps.circles.findByIds(memberships.map((m) => m.circleId)),
+        deps.readMarkers.findForUser(userId),
+      ]);
+      const circleById = new Map(circles.map((c) => [c.id, c]));
+      const result = await Promise.all(
+        memberships.map(async (membership) => {
+          const circle = circleById.get(membership.circleId);
+          if (!circle) return null;
+          const unread = await deps.messages.countUnread(
+            circle.id,
+            userId,
+            markers.get(circle.id) ?? 0,
+          );
+          return { id: circle.id, name: circle.name, myRole: membership.role, unread };
+        }),
+      );
+      return result.filter((c): c is CircleWithUnread => c !== null);
+    },
+
+    async listMembers(userId: string, circleId: string): Promise<Member[]> {
+      await requireMembership(deps.memberships, circleId, userId);
+      const memberships = await deps.memberships.listForCircle(circleId);
+      const names = await deps.users.findNames(memberships.map((m) => m.userId));
+      return memberships.map((m) => ({ userId: m.userId, name: names.get(m.userId) ?? "", role: m.role }));
+    },
+
+    async createInvitation(userId: string, circleId: string, role: Role) {
+      const membership = await requireMembership(deps.memberships, circleId, userId);
+      if (!canInvite(membership.role)) {
+        throw new DomainError("forbidden", "Only a coordinator of this circle can invite people.");
+      }
+      const expiresAt = new Date(deps.now().getTime() + deps.invitationTtlMs);
+      const invitation = await deps.invitations.create({
+        circleId,
+        code: deps.generateCode(),
+        role,
+        createdBy: userId,
+        expiresAt,
+      });
+      return { code: invitation.code, expiresAt: invitation.expiresAt.toISOString() };
+    },
+
+    /** Single use: of two people racing with one code, exactly one joins. */
+    async acceptInvitation(userId: string, code: string): Promise<Circle> {
+      const invitation = await deps.invitations.findByCode(code);
+      if (!invitation) throw new DomainError("not_found", "This invitation code does not exist.");
+      const now = deps.now();
+      if (invitation.expiresAt.getTime() <= now.getTime()) {
+        throw new DomainError("gone", "This invitation has expired. Ask the coordinator for a new code.");
+      }
+      if (await deps.invitations.isRedeemed(invitation.circleId, invitation.id)) {
+        throw new DomainError("gone", "This invitation has already been used. Ask the coordinator for a new code.");
+      }
+      const circle = await deps.circles.findById(invitation.circleId);
+      if (!circle) throw new DomainError("not_found", "The circle of this invitation no longer exists.");
+      if (await deps.memberships.find(circle.id, userId)) {
+        throw new DomainError("conflict", "You are already a member of this circle.");
+      }
+      const isRedeemed = await deps.invitations.redeem(circle.id, invitation.id, userId, now);
+      if (!isRedeemed) {
+        throw new DomainError("gone", "This invitation has already been used. Ask the coordinator for a new code.");
+      }
+      try {
+        await deps.memberships.add({ circleId: circle.id, userId, role: invitation.role, joinedAt: now });
+      } catch (error) {
+        if (error instanceof DuplicateKeyError) {
+          throw new DomainError("conflict", "You are already a member of this circle.");
+        }
+        throw error;
+      }
+      return { id: circle.id, name: circle.name, myRole: invitation.role };
+    },
+  };
+}
+export type CirclesService = ReturnType<typeof createCirclesService>;

@@ -1,0 +1,90 @@
+import { createMessagesService } from "./messages.service";
+import { createInMemoryRepositories } from "./testing/in-memory-repositories";
+
+const circleId = "c".repeat(24);
+const anna = "a".repeat(24);
+const marie = "b".repeat(24);
+
+function setup() {
+  const repos = createInMemoryRepositories();
+  const now = () => new Date("2026-11-24T10:00:00Z");
+  const service = createMessagesService({ ...repos, now });
+  return { repos, service, now };
+}
+
+async function join(repos: ReturnType<typeof createInMemoryRepositories>, userId: string) {
+  await repos.memberships.add({ circleId, userId, role: "family", joinedAt: new Date() });
+}
+
+describe("messages service", () => {
+  it("gives concurrent sends strictly increasing, unique seqs", async () => {
+    const { repos, service } = setup();
+    await join(repos, anna);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => service.sendMessage(anna, { circleId, clientId: `m${i}`, body: "hi" })),
+    );
+    expect(results.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  it("retries on a seq taken by another node instead of failing", async () => {
+    const { repos, service, now } = setup();
+    await join(repos, anna);
+    await join(repos, marie);
+    await service.sendMessage(anna, { circleId, clientId: "first", body: "1" });
+    // Another node (another service instance sharing the storage) writes seqs 2 and 3.
+    const otherNode = createMessagesService({ ...repos, now });
+    await otherNode.sendMessage(marie, { circleId, clientId: "x", body: "2" });
+    await otherNode.sendMessage(marie, { circleId, clientId: "y", body: "3" });
+    const result = await service.sendMessage(anna, { circleId, clientId: "second", body: "4" });
+    expect(result.message.seq).toBe(4);
+  });
+
+  it("returns the stored message, not a new one, for a resend with the same clientId", async () => {
+    const { repos, service } = setup();
+    await join(repos, anna);
+    const first = await service.sendMessage(anna, { circleId, clientId: "same", body: "hello" });
+    const again = await service.sendMessage(anna, { circleId, clientId: "same", body: "hello" });
+    expect(first.isNew).toBe(true);
+    expect(again).toEqual({ message: first.message, isNew: false });
+    expect(repos.messageRows).toHaveLength(1);
+  });
+
+  it("treats the same clientId from two senders as two messages", async () => {
+    const { repos, service } = setup();
+    await join(repos, anna);
+    await join(repos, marie);
+    const a = await service.sendMessage(anna, { circleId, clientId: "1", body: "a" });
+    const b = await service.sendMessage(marie, { circleId, clientId: "1", body: "b" });
+    expect(b.isNew).toBe(true);
+    expect(b.message.seq).toBe(a.message.seq + 1);
+  });
+
+  it("refuses a non-member with forbidden on every operation", async () => {
+    const { service } = setup();
+    await expect(service.sendMessage(anna, { circleId, clientId: "1", body: "a" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(service.syncMessages(anna, { circleId, afterSeq: 0 })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(service.listHistory(anna, circleId, {})).rejects.toMatchObject({ code: "forbidden" });
+    await expect(service.markRead(anna, { circleId, seq: 1 })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("syncs in pages with hasMore until caught up", async () => {
+    const { repos, service } = setup();
+    await join(repos, anna);
+    for (let i = 0; i < 7; i += 1) await service.sendMessage(anna, { circleId, clientId: `m${i}`, body: "x" });
+    const first = await service.syncMessages(anna, { circleId, afterSeq: 2, limit: 3 });
+    expect(first.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
+    expect(first.hasMore).toBe(true);
+    const second = await service.syncMessages(anna, { circleId, afterSeq: 5, limit: 3 });
+    expect(second.messages.map((m) => m.seq)).toEqual([6, 7]);
+    expect(second.hasMore).toBe(false);
+  });
+
+  it("clamps a read marker to the newest message so later messages still count as unread", async () => {
+    const { repos, service } = setup();
+    await join(repos, anna);
+    await join(repos, marie);
+    await service.sendMessage(marie, { circleId, clientId: "1", body: "x" });
+    await service.markRead(anna, { circleId, seq: 1_000_000 });
+    expect(await repos.readMarkers.find(circleId, anna)).toBe(1);
+  });
+});

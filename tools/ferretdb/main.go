@@ -1,0 +1,60 @@
+// Command kring-ferretdb runs FerretDB 1.24 embedded as a library, so that the
+// project needs neither Docker nor a MongoDB install on a developer machine.
+//
+// `go install .../cmd/ferretdb@v1.24.2` produces a binary that panics at start
+// (it expects a generated version file), which is why we embed the package.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	handler := flag.String("handler", "sqlite", "backend: sqlite or postgresql")
+	sqliteDir := flag.String("sqlite-dir", "", "directory for SQLite databases (handler=sqlite)")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL (handler=postgresql)")
+	flag.Parse()
+
+	config := ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Handler:  *handler,
+	}
+	switch *handler {
+	case "sqlite":
+		if *sqliteDir == "" {
+			log.Fatal("-sqlite-dir is required with -handler=sqlite")
+		}
+		if err := os.MkdirAll(*sqliteDir, 0o755); err != nil {
+			log.Fatalf("cannot create %s: %v", *sqliteDir, err)
+		}
+		config.SQLiteURL = "file:" + *sqliteDir + "/"
+	case "postgresql":
+		if *postgresURL == "" {
+			log.Fatal("-postgresql-url is required with -handler=postgresql")
+		}
+		config.PostgreSQLURL = *postgresURL
+	default:
+		log.Fatalf("unknown handler %q (use sqlite or postgresql)", *handler)
+	}
+
+	db, err := ferretdb.New(&config)
+	if err != nil {
+		log.Fatalf("cannot configure FerretDB: %v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// The launcher waits for this line (and then pings) before it starts the server.
+	fmt.Printf("ferretdb listening %s\n", db.MongoDBURI())
+	db.Run(ctx)
+}
