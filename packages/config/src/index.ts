@@ -79,6 +79,8 @@ const DevstackEnv = z.object({
   REDIS_SERVER_BIN: z.string().default("redis-server"),
   GO_BIN: z.string().default("go"),
   CI: z.string().optional(),
+  /** Set by the jest global setup: the FerretDB binary it built, for tests that restart the database. */
+  KRING_TEST_FERRETDB_BINARY: z.string().optional(),
 });
 
 export type DevstackConfig = {
@@ -90,6 +92,7 @@ export type DevstackConfig = {
   redisServerBin: string;
   goBin: string;
   isCi: boolean;
+  testFerretdbBinary: string | undefined;
 };
 
 /** Parses what the local services launcher needs. */
@@ -108,5 +111,6 @@ export function loadDevstackConfig(env: NodeJS.ProcessEnv = process.env): Devsta
     redisServerBin: e.REDIS_SERVER_BIN,
     goBin: e.GO_BIN,
     isCi: Boolean(e.CI),
+    testFerretdbBinary: e.KRING_TEST_FERRETDB_BINARY || undefined,
   };
 }

@@ -8,7 +8,7 @@ import type {
 } from "@kring/domain";
 import { DuplicateKeyError } from "@kring/domain";
 import type { Message, Role } from "@kring/protocol";
-import { trusted, Types } from "mongoose";
+import { trusted, type Types } from "mongoose";
 import { type Models, toObjectId } from "./models";
 
 // sanitizeFilter (connection.ts) neutralises operator objects in filters; the few we write

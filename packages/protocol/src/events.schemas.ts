@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Id, Seq } from "./common";
-import { ErrorBody } from "./errors";
-import { ClientId, HISTORY_LIMIT_MAX, Message, MessageBody } from "./messages.schemas";
+import { type ErrorBody } from "./errors";
+import { ClientId, HISTORY_LIMIT_MAX, type Message, MessageBody } from "./messages.schemas";
 
 // One zod schema per socket event payload; the typed event maps below are built from them.
 

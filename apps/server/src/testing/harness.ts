@@ -26,7 +26,7 @@ export const testConfig: AppConfig = {
  * started, in a database of its own so test files never see each other's data.
  */
 export async function startTestServer(
-  options: { config?: Partial<AppConfig>; dbName?: string; mongodbUri?: string } = {},
+  options: { config?: Partial<AppConfig>; dbName?: string; mongodbUri?: string; redisUrl?: string } = {},
 ) {
   const services = loadDevstackConfig();
   if (!services.mongodbUri || !services.redisUrl) {
@@ -34,7 +34,8 @@ export async function startTestServer(
   }
   const dbName = options.dbName ?? `kring_test_${randomBytes(6).toString("hex")}`;
   const connection: Connection = await connectDatabase(options.mongodbUri ?? services.mongodbUri, { dbName });
-  const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: 3 });
+  const redis = new Redis(options.redisUrl ?? services.redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => undefined);
   const kring: KringApp = await createApp({
     config: { ...testConfig, ...options.config },
     connection,
@@ -113,10 +114,11 @@ export async function startTestServer(
     return socket;
   }
 
-  async function stop() {
+  /** Stops everything; `keepData` leaves the database for a restart test. */
+  async function stop(options: { keepData?: boolean } = {}) {
     for (const socket of sockets) socket.disconnect();
     await kring.close();
-    await connection.dropDatabase().catch(() => undefined);
+    if (!options.keepData) await connection.dropDatabase().catch(() => undefined);
     await connection.close();
     redis.disconnect();
   }
