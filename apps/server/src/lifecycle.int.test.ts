@@ -53,8 +53,8 @@ describe("graceful shutdown", () => {
           .catch(() => ({ ok: false, error: { code: "no_ack" } })),
       );
     }
-    // Close while the sends are in flight.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Close as soon as the first send is acknowledged, while the others are still in flight.
+    await acks[0];
     const closing = server.kring.close();
     const results = (await Promise.all(acks)) as { ok: boolean; message?: { clientId: string; seq: number }; error?: { code: string } }[];
     await closing;

@@ -120,6 +120,8 @@ export async function startTestServer(
     await kring.close();
     if (!options.keepData) await connection.dropDatabase().catch(() => undefined);
     await connection.close();
+    // quit() when connected; disconnect() also cancels a pending reconnect to an unreachable Redis.
+    await redis.quit().catch(() => undefined);
     redis.disconnect();
   }
 
