@@ -1,11 +1,21 @@
 import type { ServerConfig } from "@kring/config";
 import { openRepositories, pingDatabase, type Connection } from "@kring/db";
-import { createCirclesService, createMessagesService, createTokenBucketLimiter } from "@kring/domain";
+import {
+  createAlertsService,
+  createCirclesService,
+  createMessagesService,
+  createPager,
+  createTokenBucketLimiter,
+} from "@kring/domain";
+import { createPresenceTracker, createQueues, socketIoRedisKey } from "@kring/queues";
+import { createAdapter } from "@socket.io/redis-adapter";
 import cors from "cors";
 import express from "express";
 import helmet from "helmet";
 import http from "node:http";
 import type { Redis } from "ioredis";
+import { registerAlertHandlers } from "./features/alerts/alerts.handlers";
+import { createAlertsRouter } from "./features/alerts/alerts.routes";
 import { createAuthRouter } from "./features/auth/auth.routes";
 import { requireAuth } from "./features/auth/require-auth";
 import { createTokenService } from "./features/auth/tokens";
@@ -14,8 +24,11 @@ import { generateInvitationCode } from "./features/circles/invitation-code";
 import { createHealthRouter } from "./features/health/health.routes";
 import { registerMessageHandlers } from "./features/messages/messages.handlers";
 import { createMessagesRouter } from "./features/messages/messages.routes";
+import { createNotificationsRouter } from "./features/notifications/notifications.routes";
+import { loadVapidKeys } from "./features/notifications/vapid-keys";
 import { createErrorHandler, sendError } from "./http/errors";
-import type { Logger } from "./logger";
+import type { Logger } from "@kring/logger";
+import { createSocketPublisher } from "./realtime/publisher";
 import { createRealtimeRooms } from "./realtime/rooms";
 import { createSocketServer } from "./realtime/socket-server";
 
@@ -29,6 +42,9 @@ export type AppConfig = Pick<
   | "sendBurst"
   | "authRatePerMinute"
   | "shutdownGraceMs"
+  | "redisPrefix"
+  | "notificationAttempts"
+  | "notificationBackoffMs"
 >;
 
 /** Largest JSON body accepted; a message is at most 4000 characters, so this is generous. */
@@ -52,6 +68,22 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   });
   const messages = createMessagesService({ ...repositories, now });
   const sendLimiter = createTokenBucketLimiter({ ratePerSecond: config.sendRatePerSecond, burst: config.sendBurst });
+  const queues = createQueues({
+    connection: deps.redis,
+    prefix: config.redisPrefix,
+    notificationAttempts: config.notificationAttempts,
+    notificationBackoffMs: config.notificationBackoffMs,
+  });
+  const presence = createPresenceTracker(deps.redis, config.redisPrefix);
+  const vapidKeys = await loadVapidKeys(repositories.getOrCreateSetting);
+  // The adapter gets connections of its own: the subscriber can't send other commands, and the
+  // adapter doesn't catch failed publishes, so both wait out a Redis outage (no retry limit)
+  // instead of rejecting into an unhandled promise.
+  const adapterPublisher = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  const adapterSubscriber = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  for (const client of [adapterPublisher, adapterSubscriber]) {
+    client.on("error", (error) => logger.warn("redis adapter connection error", { message: error.message }));
+  }
 
   let isDraining = false;
   let inFlightCount = 0;
@@ -82,6 +114,9 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     }),
   );
   app.use(createAuthRouter({ users: repositories.users, tokens, authRatePerMinute: config.authRatePerMinute }));
+  app.get("/api/push/vapid-public-key", (_req, res) => {
+    res.json({ publicKey: vapidKeys.publicKey });
+  });
 
   const httpServer = http.createServer(app);
   const io = createSocketServer(httpServer, {
@@ -89,15 +124,58 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     memberships: repositories.memberships,
     corsOrigins: config.corsOrigins,
     logger,
-    onConnection: (socket) =>
-      registerMessageHandlers(socket, { messages, sendLimiter, logger, isDraining: () => isDraining, inFlight }),
+    adapter: createAdapter(adapterPublisher, adapterSubscriber, { key: socketIoRedisKey(config.redisPrefix) }),
+    onConnection: (socket) => {
+      const { userId } = socket.data;
+      void presence.connected(socket.id, userId).catch((error: unknown) => logger.error("presence", error));
+      socket.on("disconnect", () => {
+        void presence.disconnected(socket.id, userId).catch(() => undefined);
+      });
+      registerMessageHandlers(socket, {
+        messages,
+        sendLimiter,
+        logger,
+        isDraining: () => isDraining,
+        inFlight,
+        onMessageStored: (message) =>
+          queues.digests
+            .messagePosted({ circleId: message.circleId, messageId: message.id, senderId: message.senderId, seq: message.seq })
+            .catch((error: unknown) => logger.error("could not queue the message for digests", error)),
+      });
+      registerAlertHandlers(socket, { alerts, logger, isDraining: () => isDraining, inFlight });
+    },
   });
   const rooms = createRealtimeRooms(io);
+  const publisher = createSocketPublisher(io);
+  const alerts = createAlertsService({
+    ...repositories,
+    scheduler: queues.escalations,
+    publisher,
+    page: createPager({ preferences: repositories.preferences, queue: queues.notifications, now }),
+    now,
+  });
 
   const api = express.Router();
   api.use(requireAuth(tokens));
   api.use(createCirclesRouter({ circles, rooms }));
   api.use(createMessagesRouter({ messages }));
+  api.use(
+    createAlertsRouter({
+      alerts,
+      alertRepository: repositories.alerts,
+      memberships: repositories.memberships,
+      queues,
+    }),
+  );
+  api.use(
+    createNotificationsRouter({
+      preferences: repositories.preferences,
+      pushSubscriptions: repositories.pushSubscriptions,
+      deadLetters: repositories.deadLetters,
+      memberships: repositories.memberships,
+      queues,
+    }),
+  );
   app.use("/api", api);
   app.use("/api", (_req, res) => sendError(res, "not_found", "No such API endpoint."));
   app.use((_req, res) => sendError(res, "not_found", "Not found."));
@@ -120,8 +198,12 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     await new Promise((resolve) => setImmediate(resolve));
     io.disconnectSockets(true);
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    await presence.stop().catch(() => undefined);
+    await queues.close();
+    adapterPublisher.disconnect();
+    adapterSubscriber.disconnect();
   }
 
-  return { app, httpServer, io, close, services: { circles, messages, tokens } };
+  return { app, httpServer, io, close, queues, services: { circles, messages, alerts, tokens } };
 }
 export type KringApp = Awaited<ReturnType<typeof createApp>>;

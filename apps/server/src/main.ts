@@ -2,11 +2,14 @@ import { ConfigError, loadServerConfig } from "@kring/config";
 import { connectDatabase } from "@kring/db";
 import { Redis } from "ioredis";
 import { createApp } from "./create-app";
-import { createLogger } from "./logger";
+import { createLogger } from "@kring/logger";
 
 // The only file with I/O decisions: read config, connect, listen, drain on SIGTERM.
 async function main() {
   const logger = createLogger();
+  // A library promise nobody awaited must not take the whole circle's alarm service down;
+  // log it loudly instead (Node's default would exit).
+  process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection", reason));
   let config;
   try {
     config = loadServerConfig();

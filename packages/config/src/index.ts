@@ -21,6 +21,14 @@ const ServerEnv = z.object({
   /** Requests per minute per IP on the login/register endpoints. */
   AUTH_RATE_PER_MINUTE: PositiveInt.default(30),
   SHUTDOWN_GRACE_MS: PositiveInt.default(10_000),
+  /** Prefix of every Redis key Kring writes (queues, Socket.IO adapter, presence). */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("kring"),
+  NOTIFICATION_ATTEMPTS: PositiveInt.default(6),
+  NOTIFICATION_BACKOFF_MS: PositiveInt.default(2000),
+  /** Public URL of the app, used in emails. */
+  APP_URL: z.string().url().default("http://localhost:4000"),
+  /** Contact for push services (VAPID `sub`): a mailto: or https: URL. */
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/).default("mailto:admin@kring.invalid"),
 });
 
 export type ServerConfig = {
@@ -37,6 +45,11 @@ export type ServerConfig = {
   sendBurst: number;
   authRatePerMinute: number;
   shutdownGraceMs: number;
+  redisPrefix: string;
+  notificationAttempts: number;
+  notificationBackoffMs: number;
+  appUrl: string;
+  vapidSubject: string;
 };
 
 export class ConfigError extends Error {}
@@ -66,6 +79,57 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     sendBurst: e.SEND_BURST,
     authRatePerMinute: e.AUTH_RATE_PER_MINUTE,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    redisPrefix: e.REDIS_PREFIX,
+    notificationAttempts: e.NOTIFICATION_ATTEMPTS,
+    notificationBackoffMs: e.NOTIFICATION_BACKOFF_MS,
+    appUrl: e.APP_URL,
+    vapidSubject: e.VAPID_SUBJECT,
+  };
+}
+
+const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true }).extend({
+  /** smtp://user:pass@host:port; unset means no email channel (`npm start` sets a local catcher). */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("Kring <no-reply@kring.invalid>"),
+  /** The SMS provider adapter: Kring POSTs {to, text, id} as JSON with this bearer token. */
+  SMS_WEBHOOK_URL: z.string().url().optional(),
+  SMS_WEBHOOK_TOKEN: z.string().optional(),
+  DIGEST_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  WORKER_CONCURRENCY: PositiveInt.default(50),
+});
+
+export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours"> & {
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsWebhookUrl: string | undefined;
+  smsWebhookToken: string | undefined;
+  digestWindowMs: number;
+  concurrency: number;
+};
+
+/** Parses the worker's environment (the server's database, Redis and queue settings, plus channels). */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = WorkerEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Kring worker configuration is invalid:\n${formatIssues(parsed.error)}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    redisPrefix: e.REDIS_PREFIX,
+    notificationAttempts: e.NOTIFICATION_ATTEMPTS,
+    notificationBackoffMs: e.NOTIFICATION_BACKOFF_MS,
+    appUrl: e.APP_URL,
+    vapidSubject: e.VAPID_SUBJECT,
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM,
+    smsWebhookUrl: e.SMS_WEBHOOK_URL || undefined,
+    smsWebhookToken: e.SMS_WEBHOOK_TOKEN || undefined,
+    digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
+    concurrency: e.WORKER_CONCURRENCY,
   };
 }
 

@@ -1,14 +1,18 @@
 import type { Connection } from "mongoose";
 import { registerModels } from "./models";
 import { createRepositories } from "./repositories";
+import { registerAlertModels } from "./alerts.models";
+import { createAlertRepositories } from "./alerts.repositories";
 
 export { connectDatabase, pingDatabase, type Connection } from "./connection";
 export { registerModels, type Models } from "./models";
 export { createRepositories, type Repositories } from "./repositories";
+export { registerAlertModels, type AlertModels } from "./alerts.models";
+export { createAlertRepositories, type AlertRepositories } from "./alerts.repositories";
 
 /** Registers the models, builds their indexes (the unique ones carry correctness) and returns the repositories. */
 export async function openRepositories(connection: Connection) {
-  const models = registerModels(connection);
+  const models = { ...registerModels(connection), ...registerAlertModels(connection) };
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
-  return { models, repositories: createRepositories(models) };
+  return { models, repositories: { ...createRepositories(models), ...createAlertRepositories(models) } };
 }

@@ -1,4 +1,16 @@
-import type { Message, Role } from "@kring/protocol";
+import type {
+  Alert,
+  AlertHistoryType,
+  AlertKind,
+  DeadLetter,
+  DeliverNotificationJob,
+  EscalationStepJob,
+  Message,
+  MessageDigestJob,
+  Notification,
+  NotificationPreferences,
+  Role,
+} from "@kring/protocol";
 
 // What the domain needs from storage. packages/db implements these with mongoose;
 // unit tests implement them in memory. Every circle-data method takes the circle id.
@@ -70,3 +82,118 @@ export interface ReadMarkerRepository {
   /** Sets the marker to max(current, seq). */
   advance(circleId: string, userId: string, seq: number): Promise<void>;
 }
+
+// ---- Alerts, escalation, check-in, notifications (issue #3) ----
+
+export type AlertRecord = {
+  id: string;
+  circleId: string;
+  kind: AlertKind;
+  raisedBy: string | null;
+  clientId: string | null;
+  createdAt: Date;
+};
+
+/**
+ * Alerts are event-sourced: every change is an insert with a deterministic id (`alertId:claimed`,
+ * `alertId:paged:2:userId`). An insert either happens once or fails on the primary key, which makes
+ * "first claim wins" and "re-running a job is harmless" hold on FerretDB, whose read-modify-write
+ * updates are not atomic under concurrency.
+ */
+export type AlertEventRecord = {
+  id: string;
+  alertId: string;
+  circleId: string;
+  type: AlertHistoryType;
+  userId: string | null;
+  step: number | null;
+  note: string | null;
+  at: Date;
+};
+
+export interface AlertRepository {
+  /** Throws DuplicateKeyError when (circleId, raisedBy, clientId) exists. */
+  insert(alert: Omit<AlertRecord, "id">): Promise<AlertRecord>;
+  findByClientId(circleId: string, raisedBy: string | null, clientId: string): Promise<AlertRecord | null>;
+  /** The one lookup without a circle id: it is how a claim learns which circle to check membership in. */
+  findById(alertId: string): Promise<AlertRecord | null>;
+  listForCircle(circleId: string, limit: number): Promise<AlertRecord[]>;
+  listForCircles(circleIds: string[], limit: number): Promise<AlertRecord[]>;
+  /** false when an event with this id exists already. */
+  insertEvent(event: AlertEventRecord): Promise<boolean>;
+  listEvents(circleIds: string[], alertIds: string[]): Promise<AlertEventRecord[]>;
+}
+
+export type EscalationRecord = { circleId: string; responders: string[]; stepSeconds: number };
+
+export interface EscalationRepository {
+  find(circleId: string): Promise<EscalationRecord | null>;
+  save(record: EscalationRecord): Promise<void>;
+}
+
+export type CheckinScheduleRecord = { circleId: string; deadline: string; timeZone: string; enabled: boolean };
+export type CheckinRecord = { circleId: string; date: string; at: Date; by: string };
+
+export interface CheckinRepository {
+  findSchedule(circleId: string): Promise<CheckinScheduleRecord | null>;
+  saveSchedule(schedule: CheckinScheduleRecord): Promise<void>;
+  listEnabledSchedules(): Promise<CheckinScheduleRecord[]>;
+  /** Returns the stored check-in for that local date (the first one wins). */
+  record(checkin: CheckinRecord): Promise<CheckinRecord>;
+  find(circleId: string, date: string): Promise<CheckinRecord | null>;
+}
+
+export type PreferencesRecord = NotificationPreferences & { userId: string };
+
+export interface PreferencesRepository {
+  find(userId: string): Promise<NotificationPreferences | null>;
+  save(userId: string, preferences: NotificationPreferences): Promise<void>;
+}
+
+export type PushSubscriptionRecord = { userId: string; endpoint: string; keys: { p256dh: string; auth: string } };
+
+export interface PushSubscriptionRepository {
+  save(subscription: PushSubscriptionRecord): Promise<void>;
+  remove(userId: string, endpoint: string): Promise<void>;
+  removeByEndpoint(endpoint: string): Promise<void>;
+  listForUser(userId: string): Promise<PushSubscriptionRecord[]>;
+}
+
+export type DeadLetterRecord = Omit<DeadLetter, "failedAt"> & { failedAt: Date };
+
+export interface DeadLetterRepository {
+  insert(record: DeadLetterRecord): Promise<void>;
+  listForCircle(circleId: string, limit: number): Promise<DeadLetterRecord[]>;
+}
+
+/** Schedules escalation steps (BullMQ in production). Same job id twice = one job. */
+export interface EscalationScheduler {
+  scheduleStep(job: EscalationStepJob, delayMs: number): Promise<void>;
+}
+
+/** Enqueues one delivery job per recipient and channel (BullMQ in production). */
+export interface NotificationQueue {
+  enqueue(jobs: { job: DeliverNotificationJob; delayMs: number }[]): Promise<void>;
+}
+
+/** Pushes facts to sockets: Socket.IO in the server, the Redis emitter in the worker. */
+export interface RealtimePublisher {
+  alertUpdated(alert: Alert): void;
+  notify(userId: string, notification: Notification): void;
+}
+
+/** Whether a user has a connected socket anywhere (Redis-backed presence in production). */
+export interface PresenceReader {
+  isOnline(userId: string): Promise<boolean>;
+}
+
+export interface DigestScheduler {
+  scheduleDigest(job: MessageDigestJob, delayMs: number): Promise<void>;
+}
+
+/** Sends one notification on one channel; throws to make the job retry. */
+export type ChannelSender = (target: {
+  user: UserRecord;
+  preferences: NotificationPreferences;
+  notification: Notification;
+}) => Promise<"sent" | "skipped">;

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { Id, Seq } from "./common";
 import { type ErrorBody } from "./errors";
 import { ClientId, HISTORY_LIMIT_MAX, type Message, MessageBody } from "./messages.schemas";
+import type { Alert, AlertClaimPayload, AlertRaisePayload, AlertResolvePayload, Checkin, CheckinOkPayload } from "./alerts.schemas";
+import type { Notification } from "./notifications.schemas";
 
 // One zod schema per socket event payload; the typed event maps below are built from them.
 
@@ -24,17 +26,27 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 export type MessageSendAck = Ack<{ message: Message }>;
 export type MessageSyncAck = Ack<{ messages: Message[]; hasMore: boolean }>;
 export type MessageReadAck = Ack;
+export type AlertAck = Ack<{ alert: Alert }>;
+export type CheckinAck = Ack<{ checkin: Checkin }>;
 
 /** Events a client emits. Every one takes an ack callback; one sent without is ignored. */
 export interface ClientToServerEvents {
   "message:send": (payload: MessageSendPayload, ack: (response: MessageSendAck) => void) => void;
   "message:sync": (payload: MessageSyncPayload, ack: (response: MessageSyncAck) => void) => void;
   "message:read": (payload: MessageReadPayload, ack: (response: MessageReadAck) => void) => void;
+  "alert:raise": (payload: AlertRaisePayload, ack: (response: AlertAck) => void) => void;
+  "alert:claim": (payload: AlertClaimPayload, ack: (response: AlertAck) => void) => void;
+  "alert:resolve": (payload: AlertResolvePayload, ack: (response: AlertAck) => void) => void;
+  "checkin:ok": (payload: CheckinOkPayload, ack: (response: CheckinAck) => void) => void;
 }
 
 /** Facts the server pushes to the sockets of circle members. */
 export interface ServerToClientEvents {
   "message:new": (message: Message) => void;
+  /** Every change of an alert, to every member of its circle. */
+  "alert:update": (alert: Alert) => void;
+  /** A page or notice for this user (in-app channel). */
+  notification: (notification: Notification) => void;
 }
 
 export const SocketAuth = z.object({ token: z.string().min(1).max(4096) });

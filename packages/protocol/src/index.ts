@@ -4,3 +4,6 @@ export * from "./auth.schemas";
 export * from "./circles.schemas";
 export * from "./messages.schemas";
 export * from "./events.schemas";
+export * from "./alerts.schemas";
+export * from "./notifications.schemas";
+export * from "./jobs.schemas";

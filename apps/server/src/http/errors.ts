@@ -2,7 +2,7 @@ import { DomainError } from "@kring/domain";
 import { type ErrorBody, type ErrorCode, httpStatusByErrorCode } from "@kring/protocol";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { z } from "zod";
-import type { Logger } from "../logger";
+import type { Logger } from "@kring/logger";
 
 /** Parses untrusted input; a mismatch becomes `validation_failed` with the first problems named. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {

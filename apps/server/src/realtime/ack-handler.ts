@@ -1,7 +1,7 @@
 import { DomainError } from "@kring/domain";
 import type { AckError } from "@kring/protocol";
 import { toErrorBody } from "../http/errors";
-import type { Logger } from "../logger";
+import type { Logger } from "@kring/logger";
 
 /**
  * Wraps a socket event handler: ignores events sent without an ack callback (there is

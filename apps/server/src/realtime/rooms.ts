@@ -1,8 +1,9 @@
 import type { ClientToServerEvents, ServerToClientEvents } from "@kring/protocol";
 import type { Server } from "socket.io";
 
-export const circleRoom = (circleId: string) => `circle:${circleId}`;
-export const userRoom = (userId: string) => `user:${userId}`;
+import { circleRoom, userRoom } from "@kring/queues";
+
+export { circleRoom, userRoom };
 
 /**
  * Every socket is in its user's room, so a circle joined over REST (create, accept an

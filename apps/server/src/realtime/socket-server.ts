@@ -1,9 +1,9 @@
 import type { MembershipRepository } from "@kring/domain";
 import { SocketAuth } from "@kring/protocol";
 import type http from "node:http";
-import { Server } from "socket.io";
+import { Server, type ServerOptions } from "socket.io";
 import type { TokenService } from "../features/auth/tokens";
-import type { Logger } from "../logger";
+import type { Logger } from "@kring/logger";
 import { circleRoom, userRoom } from "./rooms";
 import type { KringServer, KringSocket } from "./socket-types";
 
@@ -17,11 +17,14 @@ export function createSocketServer(
     memberships: MembershipRepository;
     corsOrigins: string[];
     logger: Logger;
+    /** The Redis adapter, so an emit reaches the sockets on every server node. */
+    adapter?: ServerOptions["adapter"];
     onConnection: (socket: KringSocket) => void;
   },
 ): KringServer {
   const io: KringServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
     cors: { origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false },
     // Browsers from other sites may not open sockets with a user's token (WebSockets skip CORS).
     allowRequest: (req, callback) => {

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { io as connectClient, type Socket } from "socket.io-client";
 import { type AppConfig, createApp, type KringApp } from "../create-app";
-import { createLogger } from "../logger";
+import { createLogger } from "@kring/logger";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -19,6 +19,9 @@ export const testConfig: AppConfig = {
   sendBurst: 30,
   authRatePerMinute: 10_000,
   shutdownGraceMs: 5_000,
+  redisPrefix: "kring-test",
+  notificationAttempts: 3,
+  notificationBackoffMs: 50,
 };
 
 /**
@@ -33,11 +36,13 @@ export async function startTestServer(
     throw new Error("MONGODB_URI and REDIS_URL must be set (the jest global setup does this)");
   }
   const dbName = options.dbName ?? `kring_test_${randomBytes(6).toString("hex")}`;
+  // Servers that share a database (two nodes) share Redis keys too; others never meet.
+  const redisPrefix = options.config?.redisPrefix ?? `kt-${dbName}`;
   const connection: Connection = await connectDatabase(options.mongodbUri ?? services.mongodbUri, { dbName });
   const redis = new Redis(options.redisUrl ?? services.redisUrl, { maxRetriesPerRequest: 1 });
   redis.on("error", () => undefined);
   const kring: KringApp = await createApp({
-    config: { ...testConfig, ...options.config },
+    config: { ...testConfig, redisPrefix, ...options.config },
     connection,
     redis,
     logger: createLogger({ isSilent: true }),
@@ -125,7 +130,7 @@ export async function startTestServer(
     redis.disconnect();
   }
 
-  return { kring, baseUrl, request, registerUser, createCircle, addMember, connect, stop, connection, dbName };
+  return { kring, baseUrl, redisPrefix, redis, request, registerUser, createCircle, addMember, connect, stop, connection, dbName };
 }
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 

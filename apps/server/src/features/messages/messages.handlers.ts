@@ -1,7 +1,7 @@
 import { DomainError, type MessagesService, type TokenBucketLimiter } from "@kring/domain";
-import { MessageReadPayload, MessageSendPayload, MessageSyncPayload } from "@kring/protocol";
+import { type Message, MessageReadPayload, MessageSendPayload, MessageSyncPayload } from "@kring/protocol";
 import { parseInput } from "../../http/errors";
-import type { Logger } from "../../logger";
+import type { Logger } from "@kring/logger";
 import { assertNotDraining, withAck } from "../../realtime/ack-handler";
 import { circleRoom } from "../../realtime/rooms";
 import type { KringSocket } from "../../realtime/socket-types";
@@ -17,6 +17,8 @@ export function registerMessageHandlers(
     logger: Logger;
     isDraining: () => boolean;
     inFlight: InFlight;
+    /** Called once per new message after it is stored (queues the digest check). */
+    onMessageStored?: (message: Message) => void;
   },
 ) {
   const { userId } = socket.data;
@@ -33,6 +35,7 @@ export function registerMessageHandlers(
       try {
         const { message, isNew } = await deps.messages.sendMessage(userId, input);
         if (isNew) {
+          deps.onMessageStored?.(message);
           // After the ack is queued: the sender learns its seq first, then everyone else
           // (including the sender's other devices) gets message:new exactly once.
           setImmediate(() => socket.to(circleRoom(message.circleId)).emit("message:new", message));

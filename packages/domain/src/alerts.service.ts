@@ -1,0 +1,379 @@
+import {
+  type Alert,
+  type AlertKind,
+  type AlertStatus,
+  CHECKIN_DEFAULT,
+  type Checkin,
+  type CheckinSchedule,
+  type Escalation,
+  type EscalationStepJob,
+  type NotificationKind,
+  STEP_SECONDS_DEFAULT,
+} from "@kring/protocol";
+import { requireMembership } from "./circles.service";
+import { DomainError, DuplicateKeyError } from "./errors";
+import { latestDeadline, toLocal } from "./local-time";
+import type {
+  AlertEventRecord,
+  AlertRecord,
+  AlertRepository,
+  CheckinRepository,
+  EscalationRepository,
+  EscalationScheduler,
+  MembershipRecord,
+  MembershipRepository,
+  RealtimePublisher,
+} from "./ports";
+
+/** Builds the contract's Alert from its record and its events (in any order). */
+export function foldAlert(record: AlertRecord, events: AlertEventRecord[]): Alert {
+  const sorted = [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const find = (type: AlertEventRecord["type"]) => sorted.find((e) => e.type === type);
+  const claimed = find("claimed");
+  const resolved = find("resolved");
+  const unanswered = find("unanswered");
+  const status: AlertStatus = resolved ? "resolved" : claimed ? "claimed" : unanswered ? "unanswered" : "open";
+  return {
+    id: record.id,
+    circleId: record.circleId,
+    kind: record.kind,
+    status,
+    raisedBy: record.raisedBy,
+    clientId: record.clientId,
+    createdAt: record.createdAt.toISOString(),
+    paged: sorted
+      .filter((e) => e.type === "paged" && e.userId !== null)
+      .map((e) => ({ userId: e.userId as string, at: e.at.toISOString() })),
+    claimedBy: claimed?.userId ?? null,
+    claimedAt: claimed?.at.toISOString() ?? null,
+    resolvedBy: resolved?.userId ?? null,
+    resolvedAt: resolved?.at.toISOString() ?? null,
+    note: resolved?.note ?? null,
+    history: sorted.map((e) => ({
+      type: e.type,
+      at: e.at.toISOString(),
+      userId: e.userId,
+      ...(e.step !== null ? { step: e.step } : {}),
+    })),
+  };
+}
+
+/** `help` and a missed check-in may be an emergency; `call_me` can wait for quiet hours to end. */
+export function isUrgent(kind: AlertKind): boolean {
+  return kind === "help" || kind === "missed_checkin";
+}
+
+/** Family in the order they joined, then professionals, then coordinators. Residents are never paged. */
+export function defaultLadder(memberships: MembershipRecord[]): string[] {
+  const byJoin = [...memberships].sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime());
+  return (["family", "professional", "coordinator"] as const).flatMap((role) =>
+    byJoin.filter((m) => m.role === role).map((m) => m.userId),
+  );
+}
+
+/** Who is paged when the ladder runs out: every professional and coordinator of the circle. */
+export function unansweredRecipients(memberships: MembershipRecord[]): string[] {
+  return memberships.filter((m) => m.role === "professional" || m.role === "coordinator").map((m) => m.userId);
+}
+
+export type PageRequest = {
+  circleId: string;
+  alert: Alert;
+  recipients: string[];
+  kind: NotificationKind;
+};
+
+export type AlertsDependencies = {
+  alerts: AlertRepository;
+  escalations: EscalationRepository;
+  memberships: MembershipRepository;
+  checkins: CheckinRepository;
+  scheduler: EscalationScheduler;
+  publisher: RealtimePublisher;
+  /** Queues the pages for the recipients (see notifications.service.ts). */
+  page: (request: PageRequest) => Promise<void>;
+  now: () => Date;
+};
+
+function groupByAlert(events: AlertEventRecord[]): Map<string, AlertEventRecord[]> {
+  const byAlert = new Map<string, AlertEventRecord[]>();
+  for (const event of events) byAlert.set(event.alertId, [...(byAlert.get(event.alertId) ?? []), event]);
+  return byAlert;
+}
+
+const eventId = (alertId: string, ...parts: (string | number)[]) => [alertId, ...parts].join(":");
+
+export function createAlertsService(deps: AlertsDependencies) {
+  async function load(record: AlertRecord): Promise<Alert> {
+    const events = await deps.alerts.listEvents([record.circleId], [record.id]);
+    return foldAlert(record, events);
+  }
+
+  async function requireAlert(userId: string, alertId: string) {
+    const record = await deps.alerts.findById(alertId);
+    if (!record) throw new DomainError("not_found", "This alert does not exist.");
+    const membership = await requireMembership(deps.memberships, record.circleId, userId);
+    return { record, membership };
+  }
+
+  async function ladderFor(circleId: string): Promise<Escalation> {
+    const [stored, memberships] = await Promise.all([
+      deps.escalations.find(circleId),
+      deps.memberships.listForCircle(circleId),
+    ]);
+    if (stored) {
+      // Someone who left the circle is skipped, not paged.
+      const memberIds = new Set(memberships.map((m) => m.userId));
+      return {
+        responders: stored.responders.filter((id) => memberIds.has(id)),
+        stepSeconds: stored.stepSeconds,
+        isDefault: false,
+      };
+    }
+    return { responders: defaultLadder(memberships), stepSeconds: STEP_SECONDS_DEFAULT, isDefault: true };
+  }
+
+  /** Creates the alert (once per clientId), records it, and starts the ladder. */
+  async function openAlert(circleId: string, kind: AlertKind, raisedBy: string | null, clientId: string) {
+    let record: AlertRecord;
+    let isNew = true;
+    try {
+      record = await deps.alerts.insert({ circleId, kind, raisedBy, clientId, createdAt: deps.now() });
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+      const existing = await deps.alerts.findByClientId(circleId, raisedBy, clientId);
+      if (!existing) throw error;
+      record = existing;
+      isNew = false;
+    }
+    // Both steps are idempotent, so a resend after a crash between them completes the raise.
+    await deps.alerts.insertEvent({
+      id: eventId(record.id, "raised"),
+      alertId: record.id,
+      circleId,
+      type: "raised",
+      userId: raisedBy,
+      step: null,
+      note: null,
+      at: record.createdAt,
+    });
+    await deps.scheduler.scheduleStep({ alertId: record.id, circleId, step: 0 }, 0);
+    const alert = await load(record);
+    if (isNew) deps.publisher.alertUpdated(alert);
+    return { alert, isNew };
+  }
+
+  return {
+    ladderFor,
+
+    async raiseAlert(userId: string, input: { circleId: string; kind: "help" | "call_me"; clientId: string }) {
+      await requireMembership(deps.memberships, input.circleId, userId);
+      return openAlert(input.circleId, input.kind, userId, input.clientId);
+    },
+
+    /** First claim wins (the claim event's id is unique); the ladder stops at its next step. */
+    async claimAlert(userId: string, alertId: string): Promise<Alert> {
+      const { record } = await requireAlert(userId, alertId);
+      if (record.raisedBy === userId) {
+        throw new DomainError("forbidden", "You raised this alert; someone else needs to respond to it.");
+      }
+      const current = await load(record);
+      if (current.status === "claimed" || current.status === "resolved") {
+        throw new DomainError("conflict", "Someone else is already on it.");
+      }
+      const isClaimed = await deps.alerts.insertEvent({
+        id: eventId(alertId, "claimed"),
+        alertId,
+        circleId: record.circleId,
+        type: "claimed",
+        userId,
+        step: null,
+        note: null,
+        at: deps.now(),
+      });
+      if (!isClaimed) throw new DomainError("conflict", "Someone else is already on it.");
+      const alert = await load(record);
+      deps.publisher.alertUpdated(alert);
+      return alert;
+    },
+
+    async resolveAlert(userId: string, input: { alertId: string; note?: string | undefined }): Promise<Alert> {
+      const { record } = await requireAlert(userId, input.alertId);
+      const isResolved = await deps.alerts.insertEvent({
+        id: eventId(input.alertId, "resolved"),
+        alertId: input.alertId,
+        circleId: record.circleId,
+        type: "resolved",
+        userId,
+        step: null,
+        note: input.note ? input.note : null,
+        at: deps.now(),
+      });
+      if (!isResolved) throw new DomainError("conflict", "This alert is already resolved.");
+      const alert = await load(record);
+      deps.publisher.alertUpdated(alert);
+      return alert;
+    },
+
+    async listAlerts(userId: string, circleId: string, status?: AlertStatus): Promise<Alert[]> {
+      await requireMembership(deps.memberships, circleId, userId);
+      const records = await deps.alerts.listForCircle(circleId, 200);
+      const events = await deps.alerts.listEvents([circleId], records.map((r) => r.id));
+      const byAlert = groupByAlert(events);
+      const alerts = records.map((r) => foldAlert(r, byAlert.get(r.id) ?? []));
+      return status ? alerts.filter((a) => a.status === status) : alerts;
+    },
+
+    async getEscalation(userId: string, circleId: string): Promise<Escalation> {
+      await requireMembership(deps.memberships, circleId, userId);
+      return ladderFor(circleId);
+    },
+
+    async setEscalation(
+      userId: string,
+      circleId: string,
+      input: { responders: string[]; stepSeconds: number },
+    ): Promise<Escalation> {
+      const membership = await requireMembership(deps.memberships, circleId, userId);
+      if (membership.role !== "coordinator") {
+        throw new DomainError("forbidden", "Only a coordinator of this circle can change who is paged.");
+      }
+      if (new Set(input.responders).size !== input.responders.length) {
+        throw new DomainError("validation_failed", "Each responder may appear only once in the ladder.");
+      }
+      const memberships = await deps.memberships.listForCircle(circleId);
+      const roleOf = new Map(memberships.map((m) => [m.userId, m.role]));
+      for (const responder of input.responders) {
+        if (!roleOf.has(responder)) {
+          throw new DomainError("validation_failed", `Responder ${responder} is not a member of this circle.`);
+        }
+      }
+      await deps.escalations.save({ circleId, responders: input.responders, stepSeconds: input.stepSeconds });
+      return { responders: input.responders, stepSeconds: input.stepSeconds, isDefault: false };
+    },
+
+    /**
+     * One ladder step (a BullMQ job). Safe to run twice: a page is an event with a deterministic id,
+     * and only a newly inserted page notifies anyone.
+     */
+    async runEscalationStep(job: EscalationStepJob): Promise<{ outcome: "stopped" | "paged" | "unanswered" | "already_done" }> {
+      const record = await deps.alerts.findById(job.alertId);
+      if (!record || record.circleId !== job.circleId) return { outcome: "stopped" };
+      const before = await load(record);
+      if (before.status !== "open") return { outcome: "stopped" };
+      const ladder = await ladderFor(job.circleId);
+
+      if (job.step < ladder.responders.length) {
+        const responder = ladder.responders[job.step] as string;
+        const isNewPage = await deps.alerts.insertEvent({
+          id: eventId(record.id, "paged", job.step, responder),
+          alertId: record.id,
+          circleId: record.circleId,
+          type: "paged",
+          userId: responder,
+          step: job.step,
+          note: null,
+          at: deps.now(),
+        });
+        const alert = await load(record);
+        if (isNewPage) {
+          await deps.page({ circleId: record.circleId, alert, recipients: [responder], kind: "alert_page" });
+          deps.publisher.alertUpdated(alert);
+        }
+        await deps.scheduler.scheduleStep({ ...job, step: job.step + 1 }, ladder.stepSeconds * 1000);
+        return { outcome: isNewPage ? "paged" : "already_done" };
+      }
+
+      const isNewlyUnanswered = await deps.alerts.insertEvent({
+        id: eventId(record.id, "unanswered"),
+        alertId: record.id,
+        circleId: record.circleId,
+        type: "unanswered",
+        userId: null,
+        step: null,
+        note: null,
+        at: deps.now(),
+      });
+      if (!isNewlyUnanswered) return { outcome: "already_done" };
+      const recipients = unansweredRecipients(await deps.memberships.listForCircle(record.circleId));
+      for (const userId of recipients) {
+        await deps.alerts.insertEvent({
+          id: eventId(record.id, "paged", "unanswered", userId),
+          alertId: record.id,
+          circleId: record.circleId,
+          type: "paged",
+          userId,
+          step: -1,
+          note: null,
+          at: deps.now(),
+        });
+      }
+      const alert = await load(record);
+      await deps.page({ circleId: record.circleId, alert, recipients, kind: "alert_unanswered" });
+      deps.publisher.alertUpdated(alert);
+      return { outcome: "unanswered" };
+    },
+
+    async getCheckinSchedule(userId: string, circleId: string): Promise<CheckinSchedule> {
+      await requireMembership(deps.memberships, circleId, userId);
+      const stored = await deps.checkins.findSchedule(circleId);
+      return stored
+        ? { deadline: stored.deadline, timeZone: stored.timeZone, enabled: stored.enabled }
+        : { ...CHECKIN_DEFAULT, enabled: false };
+    },
+
+    async setCheckinSchedule(userId: string, circleId: string, schedule: CheckinSchedule): Promise<CheckinSchedule> {
+      const membership = await requireMembership(deps.memberships, circleId, userId);
+      if (membership.role !== "coordinator") {
+        throw new DomainError("forbidden", "Only a coordinator of this circle can set the daily check-in.");
+      }
+      await deps.checkins.saveSchedule({ circleId, ...schedule });
+      return schedule;
+    },
+
+    /** "I'm OK": records today's check-in (local date) and resolves an open missed-check-in alert. */
+    async checkIn(userId: string, circleId: string): Promise<Checkin> {
+      await requireMembership(deps.memberships, circleId, userId);
+      const schedule = (await deps.checkins.findSchedule(circleId)) ?? { ...CHECKIN_DEFAULT, circleId };
+      const now = deps.now();
+      const date = toLocal(now, schedule.timeZone).date;
+      const stored = await deps.checkins.record({ circleId, date, at: now, by: userId });
+
+      const records = await deps.alerts.listForCircle(circleId, 50);
+      const missed = records.filter((r) => r.kind === "missed_checkin");
+      if (missed.length > 0) {
+        const events = await deps.alerts.listEvents([circleId], missed.map((r) => r.id));
+        const byAlert = groupByAlert(events);
+        for (const record of missed) {
+          if (foldAlert(record, byAlert.get(record.id) ?? []).status === "resolved") continue;
+          const isResolved = await deps.alerts.insertEvent({
+            id: eventId(record.id, "resolved"),
+            alertId: record.id,
+            circleId,
+            type: "resolved",
+            userId,
+            step: null,
+            note: "Checked in",
+            at: now,
+          });
+          if (isResolved) deps.publisher.alertUpdated(await load(record));
+        }
+      }
+      return { circleId, date: stored.date, at: stored.at.toISOString(), by: stored.by };
+    },
+
+    /**
+     * Runs at (or after) a circle's deadline: no check-in for the local date of the latest deadline
+     * raises one `missed_checkin` alert for that date through the ladder.
+     */
+    async runCheckinDeadline(circleId: string): Promise<{ outcome: "disabled" | "checked_in" | "raised"; date?: string }> {
+      const schedule = await deps.checkins.findSchedule(circleId);
+      if (!schedule?.enabled) return { outcome: "disabled" };
+      const { date } = latestDeadline(deps.now(), schedule.deadline, schedule.timeZone);
+      if (await deps.checkins.find(circleId, date)) return { outcome: "checked_in", date };
+      await openAlert(circleId, "missed_checkin", null, `missed-checkin:${date}`);
+      return { outcome: "raised", date };
+    },
+  };
+}
+export type AlertsService = ReturnType<typeof createAlertsService>;

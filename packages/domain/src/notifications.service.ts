@@ -1,0 +1,187 @@
+import {
+  type Channel,
+  DEFAULT_NOTIFICATION_PREFERENCES,
+  type DeliverNotificationJob,
+  type MessageDigestJob,
+  type MessagePostedJob,
+  type Notification,
+  type NotificationKind,
+  type NotificationPreferences,
+} from "@kring/protocol";
+import { foldAlert, isUrgent, type PageRequest } from "./alerts.service";
+import { quietHoursEnd } from "./local-time";
+import type {
+  AlertRepository,
+  ChannelSender,
+  CircleRepository,
+  DigestScheduler,
+  MembershipRepository,
+  MessageRepository,
+  NotificationQueue,
+  PreferencesRepository,
+  PresenceReader,
+  ReadMarkerRepository,
+  UserRepository,
+} from "./ports";
+
+const texts: Record<NotificationPreferences["language"], Record<NotificationKind, (circle: string) => string>> = {
+  en: {
+    alert_page: (c) => `New alert in ${c}`,
+    alert_unanswered: (c) => `An alert in ${c} is still unanswered`,
+    message_digest: (c) => `New messages in ${c}`,
+  },
+  nl: {
+    alert_page: (c) => `Nieuwe melding in ${c}`,
+    alert_unanswered: (c) => `Een melding in ${c} is nog niet beantwoord`,
+    message_digest: (c) => `Nieuwe berichten in ${c}`,
+  },
+  fr: {
+    alert_page: (c) => `Nouvelle alerte dans ${c}`,
+    alert_unanswered: (c) => `Une alerte dans ${c} attend toujours une réponse`,
+    message_digest: (c) => `Nouveaux messages dans ${c}`,
+  },
+};
+
+/**
+ * The neutral sentence a notification carries: it names the circle, never the alert kind or a
+ * message's content (PRODUCT.md: health data stays in Kring, push and SMS carry an id and this).
+ */
+export function notificationText(kind: NotificationKind, circleName: string, language: NotificationPreferences["language"]) {
+  return texts[language][kind](circleName);
+}
+
+/** Channels for one recipient: in-app always; the others as the member chose. SMS only for alerts. */
+export function channelsFor(preferences: NotificationPreferences, kind: NotificationKind): Channel[] {
+  const channels: Channel[] = ["in_app"];
+  if (preferences.channels.push) channels.push("push");
+  if (preferences.channels.email) channels.push("email");
+  if (preferences.channels.sms && preferences.phone && kind !== "message_digest") channels.push("sms");
+  return channels;
+}
+
+export type NotificationsDependencies = {
+  preferences: PreferencesRepository;
+  queue: NotificationQueue;
+  now: () => Date;
+};
+
+async function preferencesOf(repository: PreferencesRepository, userId: string): Promise<NotificationPreferences> {
+  return (await repository.find(userId)) ?? DEFAULT_NOTIFICATION_PREFERENCES;
+}
+
+/**
+ * Turns a page into one delivery job per recipient and channel. Urgent alerts go out at once on
+ * every channel; anything else waits for the recipient's quiet hours to end (in-app is silent and
+ * goes at once).
+ */
+export function createPager(deps: NotificationsDependencies) {
+  return async function page(request: PageRequest): Promise<void> {
+    const urgent = isUrgent(request.alert.kind);
+    const sourceId = request.kind === "alert_unanswered" ? `${request.alert.id}:unanswered` : request.alert.id;
+    const jobs: { job: DeliverNotificationJob; delayMs: number }[] = [];
+    for (const recipientId of request.recipients) {
+      const preferences = await preferencesOf(deps.preferences, recipientId);
+      const quietEnd = urgent || !preferences.quietHours ? null : quietHoursEnd(deps.now(), preferences.quietHours);
+      for (const channel of channelsFor(preferences, request.kind)) {
+        const delayMs = quietEnd && channel !== "in_app" ? quietEnd.getTime() - deps.now().getTime() : 0;
+        jobs.push({
+          job: { circleId: request.circleId, recipientId, channel, kind: request.kind, sourceId, alertId: request.alert.id, urgent },
+          delayMs,
+        });
+      }
+    }
+    await deps.queue.enqueue(jobs);
+  };
+}
+
+export type DigestDependencies = {
+  memberships: MembershipRepository;
+  presence: PresenceReader;
+  preferences: PreferencesRepository;
+  digests: DigestScheduler;
+  messages: MessageRepository;
+  readMarkers: ReadMarkerRepository;
+  queue: NotificationQueue;
+  windowMs: number;
+  now: () => Date;
+};
+
+/** The routine path: members without a connected socket get at most one digest per circle per window. */
+export function createDigests(deps: DigestDependencies) {
+  return {
+    async onMessagePosted(job: MessagePostedJob): Promise<{ scheduled: string[] }> {
+      const memberships = await deps.memberships.listForCircle(job.circleId);
+      const scheduled: string[] = [];
+      const now = deps.now().getTime();
+      const windowStart = Math.floor(now / deps.windowMs) * deps.windowMs;
+      for (const { userId } of memberships) {
+        if (userId === job.senderId || (await deps.presence.isOnline(userId))) continue;
+        const preferences = await preferencesOf(deps.preferences, userId);
+        let dueAt = windowStart + deps.windowMs;
+        const quietEnd = preferences.quietHours ? quietHoursEnd(new Date(dueAt), preferences.quietHours) : null;
+        if (quietEnd) dueAt = quietEnd.getTime();
+        await deps.digests.scheduleDigest({ circleId: job.circleId, userId, windowStart }, Math.max(0, dueAt - now));
+        scheduled.push(userId);
+      }
+      return { scheduled };
+    },
+
+    /** Sends the digest unless the member has read everything (or left) meanwhile. */
+    async runDigest(job: MessageDigestJob): Promise<{ outcome: "sent" | "nothing_unread" | "not_member" }> {
+      if (!(await deps.memberships.find(job.circleId, job.userId))) return { outcome: "not_member" };
+      const marker = await deps.readMarkers.find(job.circleId, job.userId);
+      const unread = await deps.messages.countUnread(job.circleId, job.userId, marker);
+      if (unread === 0) return { outcome: "nothing_unread" };
+      const preferences = await preferencesOf(deps.preferences, job.userId);
+      const sourceId = `digest:${job.circleId}:${job.userId}:${job.windowStart}`;
+      await deps.queue.enqueue(
+        channelsFor(preferences, "message_digest")
+          .filter((channel) => channel !== "in_app")
+          .map((channel) => ({
+            job: { circleId: job.circleId, recipientId: job.userId, channel, kind: "message_digest", sourceId, alertId: null, urgent: false },
+            delayMs: 0,
+          })),
+      );
+      return { outcome: "sent" };
+    },
+  };
+}
+
+export type DeliveryDependencies = {
+  alerts: AlertRepository;
+  circles: CircleRepository;
+  memberships: MembershipRepository;
+  users: UserRepository;
+  preferences: PreferencesRepository;
+  channels: Record<Channel, ChannelSender>;
+  now: () => Date;
+};
+
+/** Delivers one job. Pages for an alert someone has claimed (or resolved) are dropped: no storms. */
+export function createDelivery(deps: DeliveryDependencies) {
+  return async function deliver(job: DeliverNotificationJob): Promise<"sent" | "skipped"> {
+    if (!(await deps.memberships.find(job.circleId, job.recipientId))) return "skipped";
+    if (job.alertId) {
+      const record = await deps.alerts.findById(job.alertId);
+      if (!record || record.circleId !== job.circleId) return "skipped";
+      const alert = foldAlert(record, await deps.alerts.listEvents([job.circleId], [job.alertId]));
+      if (alert.status === "claimed" || alert.status === "resolved") return "skipped";
+    }
+    const [user, circle, preferences] = await Promise.all([
+      deps.users.findById(job.recipientId),
+      deps.circles.findById(job.circleId),
+      preferencesOf(deps.preferences, job.recipientId),
+    ]);
+    if (!user || !circle) return "skipped";
+    const notification: Notification = {
+      id: `${job.sourceId}:${job.recipientId}`,
+      kind: job.kind,
+      circleId: job.circleId,
+      alertId: job.alertId,
+      text: notificationText(job.kind, circle.name, preferences.language),
+      urgent: job.urgent,
+      at: deps.now().toISOString(),
+    };
+    return deps.channels[job.channel]({ user, preferences, notification });
+  };
+}

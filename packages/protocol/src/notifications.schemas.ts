@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { Id, IsoDate } from "./common";
+import { LocalTime, TimeZone } from "./alerts.schemas";
+
+export const Channel = z.enum(["in_app", "push", "email", "sms"]);
+export type Channel = z.infer<typeof Channel>;
+
+export const NotificationKind = z.enum(["alert_page", "alert_unanswered", "message_digest"]);
+export type NotificationKind = z.infer<typeof NotificationKind>;
+
+/**
+ * What a recipient is told. Deliberately content-free (PRODUCT.md: health data stays in Kring):
+ * an id to open and a neutral sentence such as "New alert in Anna's circle".
+ */
+export const Notification = z.object({
+  id: z.string(),
+  kind: NotificationKind,
+  circleId: Id,
+  alertId: Id.nullable(),
+  text: z.string(),
+  urgent: z.boolean(),
+  at: IsoDate,
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an international number such as +32470123456");
+
+export const QuietHours = z.strictObject({ start: LocalTime, end: LocalTime, timeZone: TimeZone });
+export type QuietHours = z.infer<typeof QuietHours>;
+
+export const NotificationPreferencesBody = z.strictObject({
+  channels: z.strictObject({ push: z.boolean(), email: z.boolean(), sms: z.boolean() }),
+  phone: Phone.nullable(),
+  quietHours: QuietHours.nullable(),
+  language: z.enum(["nl", "fr", "en"]).optional(),
+});
+export type NotificationPreferencesBody = z.infer<typeof NotificationPreferencesBody>;
+export const NotificationPreferences = NotificationPreferencesBody.extend({ language: z.enum(["nl", "fr", "en"]) });
+export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
+export const NotificationPreferencesResponse = z.object({ preferences: NotificationPreferences });
+export const DEFAULT_NOTIFICATION_PREFERENCES: NotificationPreferences = {
+  channels: { push: true, email: true, sms: false },
+  phone: null,
+  quietHours: null,
+  language: "nl",
+};
+
+export const PushSubscriptionBody = z.strictObject({
+  endpoint: z.string().url().max(2048).refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL"),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({ p256dh: z.string().min(1).max(256), auth: z.string().min(1).max(64) }),
+});
+export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBody>;
+export const VapidPublicKeyResponse = z.object({ publicKey: z.string() });
+
+export const DeadLetter = z.object({
+  id: z.string(),
+  queue: z.string(),
+  jobName: z.string(),
+  jobId: z.string(),
+  circleId: Id.nullable(),
+  channel: Channel.nullable(),
+  recipientId: Id.nullable(),
+  error: z.string(),
+  attempts: z.number().int(),
+  failedAt: IsoDate,
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+export const DeadLettersResponse = z.object({ deadLetters: z.array(DeadLetter) });
+
+export const QueueCounts = z.object({
+  waiting: z.number(),
+  active: z.number(),
+  delayed: z.number(),
+  failed: z.number(),
+  completed: z.number(),
+});
+export const QueueHealthResponse = z.object({ queues: z.record(z.string(), QueueCounts) });
+export const PushSubscriptionRemoveBody = z.strictObject({ endpoint: z.string().max(2048) });

@@ -1,0 +1,153 @@
+import type {
+  DigestScheduler,
+  EscalationScheduler,
+  NotificationQueue,
+} from "@kring/domain";
+import {
+  type CheckinDeadlineJob,
+  type DeliverNotificationJob,
+  type EscalationStepJob,
+  JobName,
+  type MessageDigestJob,
+  type MessagePostedJob,
+  QueueName,
+} from "@kring/protocol";
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+
+// BullMQ implementations of the domain's scheduling ports, shared by the server (which raises
+// alerts and posts messages) and the worker (which runs the steps). Job ids are deterministic,
+// so adding the same job twice is one job: that is what makes retries and re-runs harmless.
+
+export type QueueOptions = {
+  connection: Redis;
+  /** Redis key prefix; tests use a random one so they never see each other's jobs. */
+  prefix: string;
+  notificationAttempts: number;
+  notificationBackoffMs: number;
+};
+
+/** Completed jobs are kept a day so a re-added id is still recognised as done. */
+const keepCompleted = { age: 24 * 3600, count: 50_000 };
+const keepFailed = { age: 7 * 24 * 3600 };
+
+export function createQueues(options: QueueOptions) {
+  const common = { connection: options.connection, prefix: options.prefix };
+  const queues = {
+    alerts: new Queue<EscalationStepJob>(QueueName.alerts, common),
+    notifications: new Queue<DeliverNotificationJob>(QueueName.notifications, common),
+    digests: new Queue<MessagePostedJob | MessageDigestJob>(QueueName.digests, common),
+    checkins: new Queue<CheckinDeadlineJob>(QueueName.checkins, common),
+  };
+
+  const escalations: EscalationScheduler = {
+    async scheduleStep(job, delayMs) {
+      await queues.alerts.add(JobName.escalationStep, job, {
+        jobId: `${job.alertId}:${job.step}`,
+        delay: Math.max(0, delayMs),
+        // A step must run even if Redis or the worker hiccups: retry quickly, many times.
+        attempts: 10,
+        backoff: { type: "exponential", delay: 500 },
+        removeOnComplete: keepCompleted,
+        removeOnFail: keepFailed,
+      });
+    },
+  };
+
+  const notificationOptions = (delayMs: number): JobsOptions => ({
+    delay: Math.max(0, delayMs),
+    attempts: options.notificationAttempts,
+    backoff: { type: "exponential", delay: options.notificationBackoffMs },
+    removeOnComplete: keepCompleted,
+    removeOnFail: keepFailed,
+  });
+
+  const notifications: NotificationQueue = {
+    async enqueue(jobs) {
+      if (jobs.length === 0) return;
+      await queues.notifications.addBulk(
+        jobs.map(({ job, delayMs }) => ({
+          name: JobName.deliverNotification,
+          data: job,
+          opts: { ...notificationOptions(delayMs), jobId: `${job.sourceId}:${job.recipientId}:${job.channel}` },
+        })),
+      );
+    },
+  };
+
+  const digests: DigestScheduler & { messagePosted(job: MessagePostedJob): Promise<void> } = {
+    async scheduleDigest(job, delayMs) {
+      await queues.digests.add(JobName.messageDigest, job, {
+        jobId: `digest:${job.circleId}:${job.userId}:${job.windowStart}`,
+        delay: Math.max(0, delayMs),
+        attempts: 5,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: keepCompleted,
+        removeOnFail: keepFailed,
+      });
+    },
+    async messagePosted(job) {
+      await queues.digests.add(JobName.messagePosted, job, {
+        jobId: `posted:${job.messageId}`,
+        attempts: 5,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: keepCompleted,
+        removeOnFail: keepFailed,
+      });
+    },
+  };
+
+  const checkins = {
+    /** One BullMQ job scheduler per circle, firing daily at the deadline in the circle's time zone. */
+    async schedule(circleId: string, schedule: { deadline: string; timeZone: string; enabled: boolean }) {
+      const schedulerId = `checkin:${circleId}`;
+      if (!schedule.enabled) {
+        await queues.checkins.removeJobScheduler(schedulerId);
+        return;
+      }
+      const [hours, minutes] = schedule.deadline.split(":").map(Number);
+      await queues.checkins.upsertJobScheduler(
+        schedulerId,
+        { pattern: `${minutes} ${hours} * * *`, tz: schedule.timeZone },
+        {
+          name: JobName.checkinDeadline,
+          data: { circleId },
+          opts: { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: keepCompleted, removeOnFail: keepFailed },
+        },
+      );
+    },
+    /** Runs a deadline check now (tests, and the worker's catch-up at start). */
+    async runNow(circleId: string, id: string) {
+      await queues.checkins.add(JobName.checkinDeadline, { circleId }, { jobId: `checkin-now:${circleId}:${id}`, removeOnComplete: keepCompleted });
+    },
+  };
+
+  async function counts() {
+    const entries = await Promise.all(
+      Object.values(queues).map(async (queue) => {
+        const c = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");
+        return [
+          queue.name,
+          { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 },
+        ] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  async function close() {
+    await Promise.all(Object.values(queues).map((queue) => queue.close()));
+  }
+
+  return { queues, escalations, notifications, digests, checkins, counts, close };
+}
+export type KringQueues = ReturnType<typeof createQueues>;
+
+export { createPresenceReader, createPresenceTracker, type PresenceTracker } from "./presence";
+
+/** The Socket.IO Redis adapter's and emitter's key, so server nodes and the worker meet. */
+export const socketIoRedisKey = (prefix: string) => `${prefix}:socket.io`;
+
+// Room names shared by the server (Socket.IO) and the worker (Redis emitter).
+export const circleRoom = (circleId: string) => `circle:${circleId}`;
+export const userRoom = (userId: string) => `user:${userId}`;
