@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/apps", "<rootDir>/packages"],
   testMatch: ["**/src/**/*.test.ts"],
+  // The web app's tests run in their own jest project (jsdom); merged below when it lands.
+  testPathIgnorePatterns: ["/node_modules/", "/apps/web/"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.base.json" }],
   },

@@ -7,7 +7,7 @@ import {
   createPager,
   type RealtimePublisher,
 } from "@kring/domain";
-import type { ClientToServerEvents, ServerToClientEvents } from "@kring/protocol";
+import type { ServerToClientEvents } from "@kring/protocol";
 import { JobName, QueueName } from "@kring/protocol";
 import { circleRoom, createPresenceReader, createQueues, socketIoRedisKey, userRoom } from "@kring/queues";
 import { Emitter } from "@socket.io/redis-emitter";

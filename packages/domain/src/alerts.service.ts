@@ -71,9 +71,11 @@ export function defaultLadder(memberships: MembershipRecord[]): string[] {
   );
 }
 
-/** Who is paged when the ladder runs out: every professional and coordinator of the circle. */
+/** Who is paged when the ladder runs out: every professional, then every coordinator of the circle. */
 export function unansweredRecipients(memberships: MembershipRecord[]): string[] {
-  return memberships.filter((m) => m.role === "professional" || m.role === "coordinator").map((m) => m.userId);
+  return (["professional", "coordinator"] as const).flatMap((role) =>
+    memberships.filter((m) => m.role === role).map((m) => m.userId),
+  );
 }
 
 export type PageRequest = {

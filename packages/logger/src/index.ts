@@ -5,9 +5,13 @@ export type Logger = {
   error(message: string, error?: unknown): void;
 };
 
-export function createLogger(options: { isSilent?: boolean } = {}): Logger {
-  const write = (level: string, message: string, fields?: Record<string, unknown>) => {
-    if (options.isSilent) return;
+const levels = { info: 0, warn: 1, error: 2, silent: 3 } as const;
+
+/** `level` hides everything below it; tests use "error" so unexpected failures still show. */
+export function createLogger(options: { level?: keyof typeof levels } = {}): Logger {
+  const threshold = levels[options.level ?? "info"];
+  const write = (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => {
+    if (levels[level] < threshold) return;
     process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
   };
   return {

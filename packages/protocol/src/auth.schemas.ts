@@ -22,7 +22,8 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const User = z.object({ id: Id, email: z.string(), name: z.string() });
 export type User = z.infer<typeof User>;
 
-export const AuthResponse = z.object({ token: z.string(), user: User });
+/** `deviceToken` (added by issue #4) renews the short-lived `token` via POST /api/auth/device-token. */
+export const AuthResponse = z.object({ token: z.string(), user: User, deviceToken: z.string() });
 export type AuthResponse = z.infer<typeof AuthResponse>;
 
 export const MeResponse = z.object({ user: User });

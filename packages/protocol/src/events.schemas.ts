@@ -4,6 +4,7 @@ import { type ErrorBody } from "./errors";
 import { ClientId, HISTORY_LIMIT_MAX, type Message, MessageBody } from "./messages.schemas";
 import type { Alert, AlertClaimPayload, AlertRaisePayload, AlertResolvePayload, Checkin, CheckinOkPayload } from "./alerts.schemas";
 import type { Notification } from "./notifications.schemas";
+import type { PresenceEvent, TypingEvent, TypingPayload } from "./sessions.schemas";
 
 // One zod schema per socket event payload; the typed event maps below are built from them.
 
@@ -38,6 +39,8 @@ export interface ClientToServerEvents {
   "alert:claim": (payload: AlertClaimPayload, ack: (response: AlertAck) => void) => void;
   "alert:resolve": (payload: AlertResolvePayload, ack: (response: AlertAck) => void) => void;
   "checkin:ok": (payload: CheckinOkPayload, ack: (response: CheckinAck) => void) => void;
+  /** "is typing": the ack is optional here; send at most every 2 s while typing. */
+  typing: (payload: TypingPayload, ack?: (response: Ack) => void) => void;
 }
 
 /** Facts the server pushes to the sockets of circle members. */
@@ -47,6 +50,10 @@ export interface ServerToClientEvents {
   "alert:update": (alert: Alert) => void;
   /** A page or notice for this user (in-app channel). */
   notification: (notification: Notification) => void;
+  /** Someone else in the circle is typing (shown for ~5 s unless repeated). */
+  typing: (event: TypingEvent) => void;
+  /** A member came online (first socket) or went offline (last socket closed). */
+  presence: (event: PresenceEvent) => void;
 }
 
 export const SocketAuth = z.object({ token: z.string().min(1).max(4096) });

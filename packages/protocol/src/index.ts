@@ -7,3 +7,4 @@ export * from "./events.schemas";
 export * from "./alerts.schemas";
 export * from "./notifications.schemas";
 export * from "./jobs.schemas";
+export * from "./sessions.schemas";

@@ -20,11 +20,11 @@ export const JobName = {
   checkinDeadline: "checkin-deadline",
 } as const;
 
-/** Pages ladder step `step` of an alert (step = ladder length means "unanswered"). Job id `alertId:step`. */
+/** Pages ladder step `step` of an alert (step = ladder length means "unanswered"). Job id `alertId-step`. */
 export const EscalationStepJob = z.strictObject({ alertId: Id, circleId: Id, step: z.number().int().min(0) });
 export type EscalationStepJob = z.infer<typeof EscalationStepJob>;
 
-/** One notification to one recipient on one channel. Job id `sourceId:recipientId:channel`. */
+/** One notification to one recipient on one channel. Job id `sourceId-recipientId-channel`. */
 export const DeliverNotificationJob = z.strictObject({
   circleId: Id,
   recipientId: Id,
@@ -37,11 +37,11 @@ export const DeliverNotificationJob = z.strictObject({
 });
 export type DeliverNotificationJob = z.infer<typeof DeliverNotificationJob>;
 
-/** A message was stored; the worker decides who is offline and needs a digest. Job id = messageId. */
+/** A message was stored; the worker decides who is offline and needs a digest. Job id `posted-messageId`. */
 export const MessagePostedJob = z.strictObject({ circleId: Id, messageId: Id, senderId: Id, seq: z.number().int() });
 export type MessagePostedJob = z.infer<typeof MessagePostedJob>;
 
-/** At most one per circle, member and window. Job id `digest:circleId:userId:windowStart`. */
+/** At most one per circle, member and window. Job id `digest-circleId-userId-windowStart`. */
 export const MessageDigestJob = z.strictObject({ circleId: Id, userId: Id, windowStart: z.number().int() });
 export type MessageDigestJob = z.infer<typeof MessageDigestJob>;
 

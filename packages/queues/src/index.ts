@@ -27,6 +27,9 @@ export type QueueOptions = {
   notificationBackoffMs: number;
 };
 
+/** BullMQ ids may not contain ":" (its key separator); ours are joined with "-". */
+export const jobIdOf = (...parts: (string | number)[]) => parts.map((p) => String(p).replaceAll(":", "_")).join("-");
+
 /** Completed jobs are kept a day so a re-added id is still recognised as done. */
 const keepCompleted = { age: 24 * 3600, count: 50_000 };
 const keepFailed = { age: 7 * 24 * 3600 };
@@ -43,7 +46,7 @@ export function createQueues(options: QueueOptions) {
   const escalations: EscalationScheduler = {
     async scheduleStep(job, delayMs) {
       await queues.alerts.add(JobName.escalationStep, job, {
-        jobId: `${job.alertId}:${job.step}`,
+        jobId: `${job.alertId}-${job.step}`,
         delay: Math.max(0, delayMs),
         // A step must run even if Redis or the worker hiccups: retry quickly, many times.
         attempts: 10,
@@ -69,7 +72,7 @@ export function createQueues(options: QueueOptions) {
         jobs.map(({ job, delayMs }) => ({
           name: JobName.deliverNotification,
           data: job,
-          opts: { ...notificationOptions(delayMs), jobId: `${job.sourceId}:${job.recipientId}:${job.channel}` },
+          opts: { ...notificationOptions(delayMs), jobId: jobIdOf(job.sourceId, job.recipientId, job.channel) },
         })),
       );
     },
@@ -78,7 +81,7 @@ export function createQueues(options: QueueOptions) {
   const digests: DigestScheduler & { messagePosted(job: MessagePostedJob): Promise<void> } = {
     async scheduleDigest(job, delayMs) {
       await queues.digests.add(JobName.messageDigest, job, {
-        jobId: `digest:${job.circleId}:${job.userId}:${job.windowStart}`,
+        jobId: jobIdOf("digest", job.circleId, job.userId, job.windowStart),
         delay: Math.max(0, delayMs),
         attempts: 5,
         backoff: { type: "exponential", delay: 1000 },
@@ -88,7 +91,7 @@ export function createQueues(options: QueueOptions) {
     },
     async messagePosted(job) {
       await queues.digests.add(JobName.messagePosted, job, {
-        jobId: `posted:${job.messageId}`,
+        jobId: jobIdOf("posted", job.messageId),
         attempts: 5,
         backoff: { type: "exponential", delay: 1000 },
         removeOnComplete: keepCompleted,
@@ -100,7 +103,7 @@ export function createQueues(options: QueueOptions) {
   const checkins = {
     /** One BullMQ job scheduler per circle, firing daily at the deadline in the circle's time zone. */
     async schedule(circleId: string, schedule: { deadline: string; timeZone: string; enabled: boolean }) {
-      const schedulerId = `checkin:${circleId}`;
+      const schedulerId = jobIdOf("checkin", circleId);
       if (!schedule.enabled) {
         await queues.checkins.removeJobScheduler(schedulerId);
         return;
@@ -118,7 +121,7 @@ export function createQueues(options: QueueOptions) {
     },
     /** Runs a deadline check now (tests, and the worker's catch-up at start). */
     async runNow(circleId: string, id: string) {
-      await queues.checkins.add(JobName.checkinDeadline, { circleId }, { jobId: `checkin-now:${circleId}:${id}`, removeOnComplete: keepCompleted });
+      await queues.checkins.add(JobName.checkinDeadline, { circleId }, { jobId: jobIdOf("checkin-now", circleId, id), removeOnComplete: keepCompleted });
     },
   };
 

@@ -45,7 +45,7 @@ export async function startTestServer(
     config: { ...testConfig, redisPrefix, ...options.config },
     connection,
     redis,
-    logger: createLogger({ isSilent: true }),
+    logger: createLogger({ level: "error" }),
   });
   await new Promise<void>((resolve) => kring.httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = kring.httpServer.address() as AddressInfo;
@@ -141,12 +141,22 @@ export function collect<E extends keyof ServerToClientEvents>(socket: ClientSock
   return received;
 }
 
-/** Waits until `predicate` holds, polling; fails with a clear message after `timeoutMs`. */
-export async function eventually(predicate: () => boolean, timeoutMs = 5000, what = "condition") {
+/**
+ * Waits until `predicate` holds, polling (and running `refresh` before each check, e.g. to
+ * re-fetch over REST); fails with a clear message after `timeoutMs`.
+ */
+export async function eventually(
+  predicate: () => boolean,
+  timeoutMs = 5000,
+  what = "condition",
+  refresh?: () => Promise<unknown>,
+) {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  for (;;) {
+    await refresh?.();
+    if (predicate()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, refresh ? 100 : 10));
   }
 }
 
