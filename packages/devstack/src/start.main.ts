@@ -7,6 +7,7 @@ import { ConfigError, loadDevstackConfig, loadServerConfig, type ServerConfig } 
 import { tcpConnect } from "./free-port";
 import { loadOrCreateJwtSecret } from "./jwt-secret";
 import { describeExit, indent, killAllManagedSync, redactUrl, spawnManaged, type ManagedProcess } from "./managed-process";
+import { startMailCatcher } from "./mail-catcher";
 import { startServices, type Services } from "./services";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -24,7 +25,11 @@ type ChildSpec = {
 function childSpecs(serverConfig: ServerConfig): ChildSpec[] {
   // The server drains for shutdownGraceMs itself; give it a little longer before killing it.
   const graceMs = serverConfig.shutdownGraceMs + 5000;
-  return [{ name: "server", entry: "apps/server/src/main.ts", graceMs }];
+  return [
+    { name: "server", entry: "apps/server/src/main.ts", graceMs },
+    // The worker lets active jobs finish on SIGTERM; a page in progress is worth the wait.
+    { name: "worker", entry: "apps/worker/src/main.ts", graceMs },
+  ];
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
   // eslint-disable-next-line prefer-const
   let services: Services | undefined;
   const running: Array<{ spec: ChildSpec; proc: ManagedProcess }> = [];
+  let mailCatcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
   let stopping: Promise<void> | undefined;
 
   // Children run detached (so Ctrl-C reaches only us); if we die before stopping them, kill them.
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
         // Kring processes first, while they can still flush to the databases.
         await Promise.all(running.map(({ spec, proc }) => proc.stop(spec.graceMs)));
         await services?.stop();
+        await mailCatcher?.stop();
         log("stopped.");
       } catch (error) {
         console.error(`[kring] error while stopping: ${(error as Error).message}`);
@@ -115,6 +122,12 @@ async function main(): Promise<void> {
   services = await startServices({ repoRoot: REPO_ROOT, dataDir, log, config, detached: true });
   const mongodbUri = services.ferretdb !== undefined ? withDatabase(services.mongodbUri) : services.mongodbUri;
   const env: NodeJS.ProcessEnv = { ...inheritedEnv, MONGODB_URI: mongodbUri, REDIS_URL: services.redisUrl, JWT_SECRET: jwtSecret };
+  if (!inheritedEnv.SMTP_URL) {
+    const catcher = await startMailCatcher();
+    mailCatcher = catcher;
+    env.SMTP_URL = catcher.smtpUrl;
+    log(`no SMTP_URL: emails go to the local mail catcher at ${catcher.webUrl}`);
+  }
 
   let serverConfig: ServerConfig;
   try {
