@@ -5,9 +5,11 @@ import {
   createCirclesService,
   createMessagesService,
   createPager,
+  createSessionsService,
   createTokenBucketLimiter,
 } from "@kring/domain";
-import { createPresenceTracker, createQueues, socketIoRedisKey } from "@kring/queues";
+import { createPresenceReader, createPresenceTracker, createQueues, socketIoRedisKey } from "@kring/queues";
+import { createHash, randomBytes } from "node:crypto";
 import { createAdapter } from "@socket.io/redis-adapter";
 import cors from "cors";
 import express from "express";
@@ -16,15 +18,19 @@ import http from "node:http";
 import type { Redis } from "ioredis";
 import { registerAlertHandlers } from "./features/alerts/alerts.handlers";
 import { createAlertsRouter } from "./features/alerts/alerts.routes";
-import { createAuthRouter } from "./features/auth/auth.routes";
+import { createAuthLimiter, createAuthRouter, createMeRouter } from "./features/auth/auth.routes";
 import { requireAuth } from "./features/auth/require-auth";
 import { createTokenService } from "./features/auth/tokens";
 import { createCirclesRouter } from "./features/circles/circles.routes";
-import { generateInvitationCode } from "./features/circles/invitation-code";
+import { generateInvitationCode, generatePairingCode } from "./features/circles/invitation-code";
 import { createHealthRouter } from "./features/health/health.routes";
 import { registerMessageHandlers } from "./features/messages/messages.handlers";
 import { createMessagesRouter } from "./features/messages/messages.routes";
 import { createNotificationsRouter } from "./features/notifications/notifications.routes";
+import { registerPresenceHandlers } from "./features/presence/presence.handlers";
+import { createPresenceRouter } from "./features/presence/presence.routes";
+import { createPairingRouter, createResidentsRouter } from "./features/sessions/sessions.routes";
+import { createWebAppRouter } from "./features/web-app/web-app.routes";
 import { loadVapidKeys } from "./features/notifications/vapid-keys";
 import { createErrorHandler, sendError } from "./http/errors";
 import type { Logger } from "@kring/logger";
@@ -45,7 +51,10 @@ export type AppConfig = Pick<
   | "redisPrefix"
   | "notificationAttempts"
   | "notificationBackoffMs"
->;
+> & {
+  /** The built web app (apps/web/dist) to serve at /, if it exists. */
+  webDistDir?: string | undefined;
+};
 
 /** Largest JSON body accepted; a message is at most 4000 characters, so this is generous. */
 const JSON_LIMIT = "64kb";
@@ -67,6 +76,14 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     invitationTtlMs: config.invitationTtlHours * 3600_000,
   });
   const messages = createMessagesService({ ...repositories, now });
+  const sessions = createSessionsService({
+    ...repositories,
+    now,
+    generateSecret: () => randomBytes(32).toString("base64url"),
+    hashSecret: (secret) => createHash("sha256").update(secret).digest("hex"),
+    generatePairingCode,
+  });
+  const isSessionActive = (sessionId: string) => sessions.isSessionActive(sessionId);
   const sendLimiter = createTokenBucketLimiter({ ratePerSecond: config.sendRatePerSecond, burst: config.sendBurst });
   const queues = createQueues({
     connection: deps.redis,
@@ -75,6 +92,9 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     notificationBackoffMs: config.notificationBackoffMs,
   });
   const presence = createPresenceTracker(deps.redis, config.redisPrefix);
+  const presenceReader = createPresenceReader(deps.redis, config.redisPrefix);
+  const typingLimiter = createTokenBucketLimiter({ ratePerSecond: 1, burst: 3 });
+  const limitByIp = createAuthLimiter(config.authRatePerMinute);
   const vapidKeys = await loadVapidKeys(repositories.getOrCreateSetting);
   // The adapter gets connections of its own: the subscriber can't send other commands, and the
   // adapter doesn't catch failed publishes, so both wait out a Redis outage (no retry limit)
@@ -101,7 +121,14 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // The web app talks to its own origin only (REST and the Socket.IO WebSocket).
+        directives: { "connect-src": ["'self'"], "worker-src": ["'self'"], "manifest-src": ["'self'"] },
+      },
+    }),
+  );
   app.use(cors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false }));
   app.use(express.json({ limit: JSON_LIMIT, strict: true }));
 
@@ -113,7 +140,16 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
       },
     }),
   );
-  app.use(createAuthRouter({ users: repositories.users, tokens, authRatePerMinute: config.authRatePerMinute }));
+  app.use(
+    createAuthRouter({
+      users: repositories.users,
+      tokens,
+      sessions,
+      limitByIp,
+      onSessionEnded: (sessionId) => rooms.endSession(sessionId),
+    }),
+  );
+  app.use(createPairingRouter({ sessions, tokens, limitByIp }));
   app.get("/api/push/vapid-public-key", (_req, res) => {
     res.json({ publicKey: vapidKeys.publicKey });
   });
@@ -122,14 +158,19 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   const io = createSocketServer(httpServer, {
     tokens,
     memberships: repositories.memberships,
+    users: repositories.users,
+    isSessionActive,
     corsOrigins: config.corsOrigins,
     logger,
     adapter: createAdapter(adapterPublisher, adapterSubscriber, { key: socketIoRedisKey(config.redisPrefix) }),
     onConnection: (socket) => {
-      const { userId } = socket.data;
-      void presence.connected(socket.id, userId).catch((error: unknown) => logger.error("presence", error));
-      socket.on("disconnect", () => {
-        void presence.disconnected(socket.id, userId).catch(() => undefined);
+      registerPresenceHandlers(socket, {
+        memberships: repositories.memberships,
+        presence,
+        isOnline: (userId) => presenceReader.isOnline(userId),
+        typingLimiter,
+        logger,
+        isDraining: () => isDraining,
       });
       registerMessageHandlers(socket, {
         messages,
@@ -156,8 +197,17 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   });
 
   const api = express.Router();
-  api.use(requireAuth(tokens));
+  api.use(requireAuth(tokens, isSessionActive));
+  api.use(createMeRouter({ users: repositories.users }));
   api.use(createCirclesRouter({ circles, rooms }));
+  api.use(createResidentsRouter({ sessions, rooms }));
+  api.use(
+    createPresenceRouter({
+      memberships: repositories.memberships,
+      isOnline: (userId) => presenceReader.isOnline(userId),
+      lastSeen: (userId) => presenceReader.lastSeen(userId),
+    }),
+  );
   api.use(createMessagesRouter({ messages }));
   api.use(
     createAlertsRouter({
@@ -178,6 +228,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   );
   app.use("/api", api);
   app.use("/api", (_req, res) => sendError(res, "not_found", "No such API endpoint."));
+  if (config.webDistDir) app.use(createWebAppRouter(config.webDistDir));
   app.use((_req, res) => sendError(res, "not_found", "Not found."));
   app.use(createErrorHandler(logger));
 
@@ -204,6 +255,6 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     adapterSubscriber.disconnect();
   }
 
-  return { app, httpServer, io, close, queues, services: { circles, messages, alerts, tokens } };
+  return { app, httpServer, io, close, queues, services: { circles, messages, alerts, sessions, tokens } };
 }
 export type KringApp = Awaited<ReturnType<typeof createApp>>;

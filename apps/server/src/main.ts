@@ -1,6 +1,7 @@
 import { ConfigError, loadServerConfig } from "@kring/config";
 import { connectDatabase } from "@kring/db";
 import { Redis } from "ioredis";
+import path from "node:path";
 import { createApp } from "./create-app";
 import { createLogger } from "@kring/logger";
 
@@ -25,7 +26,8 @@ async function main() {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
   redis.on("error", (error) => logger.warn("redis error", { message: error.message }));
 
-  const kring = await createApp({ config, connection, redis, logger });
+  const webDistDir = path.resolve(__dirname, "..", "..", "web", "dist");
+  const kring = await createApp({ config: { ...config, webDistDir }, connection, redis, logger });
   await new Promise<void>((resolve) => kring.httpServer.listen(config.port, config.host, resolve));
   logger.info("kring server listening", { url: `http://${config.host}:${config.port}` });
 

@@ -9,7 +9,9 @@ const userSchema = new Schema(
   {
     email: { type: String, required: true },
     name: { type: String, required: true },
-    passwordHash: { type: String, required: true },
+    /** Empty for managed accounts (residents paired by a coordinator), which cannot log in. */
+    passwordHash: { type: String, default: "" },
+    isManaged: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },

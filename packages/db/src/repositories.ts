@@ -1,4 +1,6 @@
 import type {
+  ManagedUserRepository,
+  UserRecord,
   CircleRepository,
   InvitationRepository,
   MembershipRepository,
@@ -8,7 +10,7 @@ import type {
 } from "@kring/domain";
 import { DuplicateKeyError } from "@kring/domain";
 import type { Message, Role } from "@kring/protocol";
-import { trusted, type Types } from "mongoose";
+import { trusted, Types } from "mongoose";
 import { type Models, toObjectId } from "./models";
 
 // sanitizeFilter (connection.ts) neutralises operator objects in filters; the few we write
@@ -51,22 +53,39 @@ function toMessage(doc: MessageDocument): Message {
 }
 
 export function createRepositories(models: Models) {
-  const users: UserRepository = {
+  type UserDocument = { _id: Types.ObjectId; email: string; name: string; passwordHash?: string | null; isManaged?: boolean | null };
+  // A managed account's stored email is a unique placeholder; nobody sees it, nothing mails it.
+  const toUser = (doc: UserDocument): UserRecord => ({
+    id: doc._id.toHexString(),
+    email: doc.isManaged ? "" : doc.email,
+    name: doc.name,
+    passwordHash: doc.passwordHash ?? "",
+  });
+
+  const users: UserRepository & ManagedUserRepository = {
     async create(input) {
       const doc = await mapDuplicate("email", () => models.User.create({ ...input, createdAt: new Date() }));
-      return { id: doc._id.toHexString(), email: doc.email, name: doc.name, passwordHash: doc.passwordHash };
+      return toUser(doc);
+    },
+    async createManaged(name) {
+      const id = new Types.ObjectId();
+      const doc = await models.User.create({
+        _id: id,
+        email: `managed-${id.toHexString()}@kring.invalid`,
+        name,
+        passwordHash: "",
+        isManaged: true,
+        createdAt: new Date(),
+      });
+      return toUser(doc);
     },
     async findByEmail(email) {
-      const doc = await models.User.findOne({ email }).lean();
-      return doc
-        ? { id: doc._id.toHexString(), email: doc.email, name: doc.name, passwordHash: doc.passwordHash }
-        : null;
+      const doc = await models.User.findOne({ email, isManaged: trusted({ $ne: true }) }).lean<UserDocument>();
+      return doc ? toUser(doc) : null;
     },
     async findById(userId) {
-      const doc = await models.User.findById(toObjectId(userId)).lean();
-      return doc
-        ? { id: doc._id.toHexString(), email: doc.email, name: doc.name, passwordHash: doc.passwordHash }
-        : null;
+      const doc = await models.User.findById(toObjectId(userId)).lean<UserDocument>();
+      return doc ? toUser(doc) : null;
     },
     async findNames(userIds) {
       const docs = await models.User.find({ _id: trusted({ $in: userIds.map(toObjectId) }) }, { name: 1 }).lean();

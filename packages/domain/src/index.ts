@@ -6,3 +6,4 @@ export * from "./messages.service";
 export * from "./local-time";
 export * from "./alerts.service";
 export * from "./notifications.service";
+export * from "./sessions.service";

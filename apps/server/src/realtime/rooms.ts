@@ -4,6 +4,7 @@ import type { Server } from "socket.io";
 import { circleRoom, userRoom } from "@kring/queues";
 
 export { circleRoom, userRoom };
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /**
  * Every socket is in its user's room, so a circle joined over REST (create, accept an
@@ -13,6 +14,10 @@ export function createRealtimeRooms(io: Server<ClientToServerEvents, ServerToCli
   return {
     joinCircle(userId: string, circleId: string) {
       io.in(userRoom(userId)).socketsJoin(circleRoom(circleId));
+    },
+    /** A revoked device or a logout: its sockets close now, not when their token expires. */
+    endSession(sessionId: string) {
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
   };
 }

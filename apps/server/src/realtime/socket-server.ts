@@ -1,10 +1,10 @@
-import type { MembershipRepository } from "@kring/domain";
+import type { MembershipRepository, UserRepository } from "@kring/domain";
 import { SocketAuth } from "@kring/protocol";
 import type http from "node:http";
 import { Server, type ServerOptions } from "socket.io";
 import type { TokenService } from "../features/auth/tokens";
 import type { Logger } from "@kring/logger";
-import { circleRoom, userRoom } from "./rooms";
+import { circleRoom, sessionRoom, userRoom } from "./rooms";
 import type { KringServer, KringSocket } from "./socket-types";
 
 /** Largest socket frame accepted; bigger ones close the connection (engine.io's own guard). */
@@ -15,6 +15,8 @@ export function createSocketServer(
   deps: {
     tokens: TokenService;
     memberships: MembershipRepository;
+    users: UserRepository;
+    isSessionActive: (sessionId: string) => Promise<boolean>;
     corsOrigins: string[];
     logger: Logger;
     /** The Redis adapter, so an emit reaches the sockets on every server node. */
@@ -44,11 +46,13 @@ export function createSocketServer(
     const auth = SocketAuth.safeParse(socket.handshake.auth);
     if (!auth.success) return next(new Error("unauthorized"));
     try {
-      const { userId, expiresAt } = await deps.tokens.verify(auth.data.token);
+      const { userId, expiresAt, sessionId } = await deps.tokens.verify(auth.data.token);
+      if (sessionId && !(await deps.isSessionActive(sessionId))) return next(new Error("unauthorized"));
       // Rooms are looked up before the connection is established, so a client that
       // syncs right after connecting cannot miss a message sent in between.
-      const memberships = await deps.memberships.listForUser(userId);
-      socket.data = { userId, expiresAt, circleIds: memberships.map((m) => m.circleId) };
+      const [memberships, user] = await Promise.all([deps.memberships.listForUser(userId), deps.users.findById(userId)]);
+      if (!user) return next(new Error("unauthorized"));
+      socket.data = { userId, name: user.name, sessionId, expiresAt, circleIds: memberships.map((m) => m.circleId) };
       next();
     } catch (error) {
       if (!(error instanceof Error) || error.message.includes("expired") === false) {
@@ -59,8 +63,8 @@ export function createSocketServer(
   });
 
   io.on("connection", (socket) => {
-    const { userId, expiresAt, circleIds } = socket.data;
-    void socket.join([userRoom(userId), ...circleIds.map(circleRoom)]);
+    const { userId, expiresAt, circleIds, sessionId } = socket.data;
+    void socket.join([userRoom(userId), ...circleIds.map(circleRoom), ...(sessionId ? [sessionRoom(sessionId)] : [])]);
     // Short-lived tokens: the socket ends with its token; the client reconnects with a new one.
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
     expiry.unref();

@@ -3,14 +3,17 @@ import type { Request, RequestHandler } from "express";
 import type { TokenService } from "./tokens";
 
 /** Verifies `Authorization: Bearer <token>` and puts the user id on res.locals. */
-export function requireAuth(tokens: TokenService): RequestHandler {
+export function requireAuth(tokens: TokenService, isSessionActive: (sessionId: string) => Promise<boolean>): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;
     const match = typeof header === "string" ? /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header) : null;
     if (!match?.[1]) {
       throw new DomainError("unauthorized", "Sign in first: send Authorization: Bearer <token>.");
     }
-    const { userId } = await tokens.verify(match[1]);
+    const { userId, sessionId } = await tokens.verify(match[1]);
+    if (sessionId && !(await isSessionActive(sessionId))) {
+      throw new DomainError("unauthorized", "This device was signed out. Sign in again.");
+    }
     res.locals.userId = userId;
     next();
   };

@@ -10,6 +10,13 @@ export function generateInvitationCode(): string {
   return code;
 }
 
+/** 8 characters (about 40 bits) for pairing a tablet: typed once, valid 30 minutes, rate-limited. */
+export function generatePairingCode(): string {
+  let code = "";
+  for (let i = 0; i < 8; i += 1) code += ALPHABET[randomInt(ALPHABET.length)];
+  return code;
+}
+
 /** Accepts what a person types: lower case, spaces or dashes between groups. */
 export function normaliseInvitationCode(input: string): string {
   return input.replace(/[\s-]/g, "").toUpperCase();

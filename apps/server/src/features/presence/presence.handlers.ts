@@ -1,0 +1,68 @@
+import { createTokenBucketLimiter, type MembershipRepository, requireMembership } from "@kring/domain";
+import type { Logger } from "@kring/logger";
+import { TypingPayload } from "@kring/protocol";
+import type { PresenceTracker } from "@kring/queues";
+import { parseInput } from "../../http/errors";
+import { circleRoom } from "../../realtime/rooms";
+import type { KringSocket } from "../../realtime/socket-types";
+import { withAck } from "../../realtime/ack-handler";
+
+/**
+ * Typing and presence. Typing is best-effort (the ack is optional, excess is dropped); presence
+ * is announced to the user's circles when their first socket connects and their last one closes.
+ */
+export function registerPresenceHandlers(
+  socket: KringSocket,
+  deps: {
+    memberships: MembershipRepository;
+    presence: PresenceTracker;
+    isOnline: (userId: string) => Promise<boolean>;
+    typingLimiter: ReturnType<typeof createTokenBucketLimiter>;
+    logger: Logger;
+    /** While the server shuts down its sockets close by design: announce nothing. */
+    isDraining: () => boolean;
+  },
+) {
+  const { userId, name } = socket.data;
+
+  const announce = async (isOnline: boolean) => {
+    if (deps.isDraining()) return;
+    const memberships = await deps.memberships.listForUser(userId);
+    const lastSeenAt = isOnline ? null : new Date().toISOString();
+    if (deps.isDraining()) return;
+    for (const { circleId } of memberships) {
+      socket.to(circleRoom(circleId)).emit("presence", { circleId, userId, isOnline, lastSeenAt });
+    }
+  };
+
+  void (async () => {
+    const wasOnline = await deps.isOnline(userId);
+    await deps.presence.connected(socket.id, userId);
+    if (!wasOnline) await announce(true);
+  })().catch((error: unknown) => deps.logger.error("presence on connect", error));
+
+  socket.on("disconnect", () => {
+    if (deps.isDraining()) return;
+    void (async () => {
+      await deps.presence.disconnected(socket.id, userId);
+      if (!(await deps.isOnline(userId))) await announce(false);
+    })().catch(() => undefined);
+  });
+
+  const handleTyping = async (payload: unknown) => {
+    const input = parseInput(TypingPayload, payload);
+    await requireMembership(deps.memberships, input.circleId, userId);
+    if (deps.typingLimiter.tryTake(userId)) {
+      socket.to(circleRoom(input.circleId)).emit("typing", { circleId: input.circleId, userId, name });
+    }
+    return {};
+  };
+  const withReply = withAck(deps.logger, handleTyping);
+  socket.on("typing", (payload: unknown, ack?: unknown) => {
+    if (typeof ack === "function") {
+      withReply(payload, ack);
+      return;
+    }
+    handleTyping(payload).catch(() => undefined);
+  });
+}
