@@ -1,4 +1,4 @@
-import { createTokenBucketLimiter, type MembershipRepository, requireMembership } from "@kring/domain";
+import { type createTokenBucketLimiter, type MembershipRepository, requireMembership } from "@kring/domain";
 import type { Logger } from "@kring/logger";
 import { TypingPayload } from "@kring/protocol";
 import type { PresenceTracker } from "@kring/queues";
