@@ -2,8 +2,10 @@ import type { ServerConfig } from "@kring/config";
 import { openRepositories, pingDatabase, type Connection } from "@kring/db";
 import {
   createAlertsService,
+  createCachedMemberships,
   createCirclesService,
   createMessagesService,
+  digestWindowOf,
   createPager,
   createSessionsService,
   createTokenBucketLimiter,
@@ -51,6 +53,7 @@ export type AppConfig = Pick<
   | "redisPrefix"
   | "notificationAttempts"
   | "notificationBackoffMs"
+  | "digestWindowMs"
 > & {
   /** The built web app (apps/web/dist) to serve at /, if it exists. */
   webDistDir?: string | undefined;
@@ -66,7 +69,11 @@ const JSON_LIMIT = "64kb";
  */
 export async function createApp(deps: { config: AppConfig; connection: Connection; redis: Redis; logger: Logger }) {
   const { config, logger } = deps;
-  const { repositories } = await openRepositories(deps.connection);
+  const opened = await openRepositories(deps.connection);
+  const repositories = {
+    ...opened.repositories,
+    memberships: createCachedMemberships(opened.repositories.memberships, { ttlMs: 30_000 }),
+  };
   const now = () => new Date();
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
   const circles = createCirclesService({
@@ -178,10 +185,12 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
         logger,
         isDraining: () => isDraining,
         inFlight,
-        onMessageStored: (message) =>
+        onMessageStored: (message) => {
+          const window = digestWindowOf(now(), config.digestWindowMs);
           queues.digests
-            .messagePosted({ circleId: message.circleId, messageId: message.id, senderId: message.senderId, seq: message.seq })
-            .catch((error: unknown) => logger.error("could not queue the message for digests", error)),
+            .circleActivity({ circleId: message.circleId, windowStart: window.windowStart }, window.endsInMs)
+            .catch((error: unknown) => logger.error("could not queue the digest check", error));
+        },
       });
       registerAlertHandlers(socket, { alerts, logger, isDraining: () => isDraining, inFlight });
     },

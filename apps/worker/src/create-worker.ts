@@ -23,7 +23,7 @@ import { processCheckinDeadline } from "./jobs/checkin-deadline.job";
 import { processDeliverNotification } from "./jobs/deliver-notification.job";
 import { processEscalationStep } from "./jobs/escalation-step.job";
 import { processMessageDigest } from "./jobs/message-digest.job";
-import { processMessagePosted } from "./jobs/message-posted.job";
+import { processCircleActivity } from "./jobs/circle-activity.job";
 import type { Logger } from "@kring/logger";
 
 export type WorkerAppConfig = Pick<
@@ -37,7 +37,6 @@ export type WorkerAppConfig = Pick<
   | "mailFrom"
   | "smsWebhookUrl"
   | "smsWebhookToken"
-  | "digestWindowMs"
   | "concurrency"
 >;
 
@@ -94,7 +93,6 @@ export async function createWorkerApp(deps: {
     presence: createPresenceReader(deps.redis, config.redisPrefix),
     digests: queues.digests,
     queue: queues.notifications,
-    windowMs: config.digestWindowMs,
     now,
   });
   const deliver = createDelivery({ ...repositories, channels, now });
@@ -102,7 +100,7 @@ export async function createWorkerApp(deps: {
   const handlers: Record<string, (payload: unknown) => Promise<unknown>> = {
     [JobName.escalationStep]: (payload) => processEscalationStep(payload, { alerts }),
     [JobName.deliverNotification]: (payload) => processDeliverNotification(payload, { deliver }),
-    [JobName.messagePosted]: (payload) => processMessagePosted(payload, digests),
+    [JobName.circleActivity]: (payload) => processCircleActivity(payload, digests),
     [JobName.messageDigest]: (payload) => processMessageDigest(payload, digests),
     [JobName.checkinDeadline]: (payload) => processCheckinDeadline(payload, { alerts }),
   };

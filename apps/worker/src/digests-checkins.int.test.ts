@@ -10,8 +10,8 @@ let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 
 beforeAll(async () => {
   smtp = await startSmtpCatcher();
-  server = await startTestServer({ config: { sendRatePerSecond: 1000, sendBurst: 1000 } });
-  worker = await startTestWorker(server, { config: { smtpUrl: smtp.url, digestWindowMs: 2000 } });
+  server = await startTestServer({ config: { sendRatePerSecond: 1000, sendBurst: 1000, digestWindowMs: 2000 } });
+  worker = await startTestWorker(server, { config: { smtpUrl: smtp.url } });
 });
 afterAll(async () => {
   await worker.stop();

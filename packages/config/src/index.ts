@@ -29,6 +29,8 @@ const ServerEnv = z.object({
   APP_URL: z.string().url().default("http://localhost:4000"),
   /** Contact for push services (VAPID `sub`): a mailto: or https: URL. */
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/).default("mailto:admin@kring.invalid"),
+  /** At most one "new messages" digest per member, circle and window. */
+  DIGEST_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 });
 
 export type ServerConfig = {
@@ -50,6 +52,7 @@ export type ServerConfig = {
   notificationBackoffMs: number;
   appUrl: string;
   vapidSubject: string;
+  digestWindowMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -84,6 +87,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     notificationBackoffMs: e.NOTIFICATION_BACKOFF_MS,
     appUrl: e.APP_URL,
     vapidSubject: e.VAPID_SUBJECT,
+    digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
   };
 }
 
@@ -94,16 +98,14 @@ const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true }).e
   /** The SMS provider adapter: Kring POSTs {to, text, id} as JSON with this bearer token. */
   SMS_WEBHOOK_URL: z.string().url().optional(),
   SMS_WEBHOOK_TOKEN: z.string().optional(),
-  DIGEST_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   WORKER_CONCURRENCY: PositiveInt.default(50),
 });
 
-export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours"> & {
+export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs"> & {
   smtpUrl: string | undefined;
   mailFrom: string;
   smsWebhookUrl: string | undefined;
   smsWebhookToken: string | undefined;
-  digestWindowMs: number;
   concurrency: number;
 };
 
@@ -128,7 +130,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     mailFrom: e.MAIL_FROM,
     smsWebhookUrl: e.SMS_WEBHOOK_URL || undefined,
     smsWebhookToken: e.SMS_WEBHOOK_TOKEN || undefined,
-    digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
     concurrency: e.WORKER_CONCURRENCY,
   };
 }

@@ -27,8 +27,11 @@ const circleSchema = new Schema(
   { versionKey: false },
 );
 
+// Memberships and read markers have a deterministic _id (`circleId:userId`): FerretDB's SQLite
+// backend pushes only _id lookups down to SQL and scans the collection for anything else.
 const membershipSchema = new Schema(
   {
+    _id: { type: String, required: true },
     circleId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     role: { type: String, enum: roles, required: true },
@@ -82,6 +85,7 @@ messageSchema.index(
 
 const readMarkerSchema = new Schema(
   {
+    _id: { type: String, required: true },
     circleId: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     seq: { type: Number, required: true },
@@ -105,3 +109,4 @@ export function registerModels(connection: Connection) {
 export type Models = ReturnType<typeof registerModels>;
 
 export const toObjectId = (id: string) => new Types.ObjectId(id);
+export const pairId = (circleId: string, userId: string) => `${circleId}:${userId}`;

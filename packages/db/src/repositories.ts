@@ -11,7 +11,7 @@ import type {
 import { DuplicateKeyError } from "@kring/domain";
 import type { Message, Role } from "@kring/protocol";
 import { trusted, Types } from "mongoose";
-import { type Models, toObjectId } from "./models";
+import { type Models, pairId, toObjectId } from "./models";
 
 // sanitizeFilter (connection.ts) neutralises operator objects in filters; the few we write
 // ourselves are marked with trusted().
@@ -128,6 +128,7 @@ export function createRepositories(models: Models) {
       await mapDuplicate("membership", () =>
         models.Membership.create({
           ...membership,
+          _id: pairId(membership.circleId, membership.userId),
           circleId: toObjectId(membership.circleId),
           userId: toObjectId(membership.userId),
         }),
@@ -135,8 +136,8 @@ export function createRepositories(models: Models) {
     },
     async find(circleId, userId) {
       const doc = await models.Membership.findOne({
+        _id: pairId(circleId, userId),
         circleId: toObjectId(circleId),
-        userId: toObjectId(userId),
       }).lean();
       return doc ? toMembership(doc) : null;
     },
@@ -250,7 +251,7 @@ export function createRepositories(models: Models) {
 
   const readMarkers: ReadMarkerRepository = {
     async find(circleId, userId) {
-      const doc = await models.ReadMarker.findOne({ circleId: toObjectId(circleId), userId: toObjectId(userId) }).lean();
+      const doc = await models.ReadMarker.findOne({ _id: pairId(circleId, userId), circleId: toObjectId(circleId) }).lean();
       return doc?.seq ?? 0;
     },
     async findForUser(userId) {
@@ -258,7 +259,7 @@ export function createRepositories(models: Models) {
       return new Map(docs.map((d) => [d.circleId.toHexString(), d.seq]));
     },
     async advance(circleId, userId, seq) {
-      const filter = { circleId: toObjectId(circleId), userId: toObjectId(userId) };
+      const filter = { _id: pairId(circleId, userId), circleId: toObjectId(circleId), userId: toObjectId(userId) };
       // $max never moves the marker back; an upsert race on first read hits the unique
       // index, and then the marker exists, so one retry is enough.
       for (let attempt = 0; attempt < 2; attempt += 1) {

@@ -7,3 +7,4 @@ export * from "./local-time";
 export * from "./alerts.service";
 export * from "./notifications.service";
 export * from "./sessions.service";
+export * from "./membership-cache";

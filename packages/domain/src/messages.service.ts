@@ -118,7 +118,9 @@ export function createMessagesService(deps: MessagesDependencies) {
     /** Moves the read marker forward (never back, never past the newest message). */
     async markRead(userId: string, input: { circleId: string; seq: number }): Promise<void> {
       await requireMembership(deps.memberships, input.circleId, userId);
-      const newest = await deps.messages.findLastSeq(input.circleId);
+      // The cached newest seq is good enough for a clamp, and reading it from the database means
+      // a sort over the circle's history on FerretDB/SQLite.
+      const newest = lastSeqByCircle.get(input.circleId) ?? (await lastSeq(input.circleId, true));
       await deps.readMarkers.advance(input.circleId, userId, Math.min(input.seq, newest));
     },
   };

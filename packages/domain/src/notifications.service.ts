@@ -3,7 +3,7 @@ import {
   DEFAULT_NOTIFICATION_PREFERENCES,
   type DeliverNotificationJob,
   type MessageDigestJob,
-  type MessagePostedJob,
+  type CircleActivityJob,
   type Notification,
   type NotificationKind,
   type NotificationPreferences,
@@ -102,25 +102,30 @@ export type DigestDependencies = {
   messages: MessageRepository;
   readMarkers: ReadMarkerRepository;
   queue: NotificationQueue;
-  windowMs: number;
   now: () => Date;
 };
 
 /** The routine path: members without a connected socket get at most one digest per circle per window. */
+export function digestWindowOf(now: Date, windowMs: number): { windowStart: number; endsInMs: number } {
+  const windowStart = Math.floor(now.getTime() / windowMs) * windowMs;
+  return { windowStart, endsInMs: windowStart + windowMs - now.getTime() };
+}
+
 export function createDigests(deps: DigestDependencies) {
   return {
-    async onMessagePosted(job: MessagePostedJob): Promise<{ scheduled: string[] }> {
+    /** At the end of a window with new messages: a digest for each member offline with unread messages. */
+    async onCircleActivity(job: CircleActivityJob): Promise<{ scheduled: string[] }> {
       const memberships = await deps.memberships.listForCircle(job.circleId);
       const scheduled: string[] = [];
       const now = deps.now().getTime();
-      const windowStart = Math.floor(now / deps.windowMs) * deps.windowMs;
       for (const { userId } of memberships) {
-        if (userId === job.senderId || (await deps.presence.isOnline(userId))) continue;
+        if (await deps.presence.isOnline(userId)) continue;
+        const marker = await deps.readMarkers.find(job.circleId, userId);
+        if ((await deps.messages.countUnread(job.circleId, userId, marker)) === 0) continue;
         const preferences = await preferencesOf(deps.preferences, userId);
-        let dueAt = windowStart + deps.windowMs;
-        const quietEnd = preferences.quietHours ? quietHoursEnd(new Date(dueAt), preferences.quietHours) : null;
-        if (quietEnd) dueAt = quietEnd.getTime();
-        await deps.digests.scheduleDigest({ circleId: job.circleId, userId, windowStart }, Math.max(0, dueAt - now));
+        const quietEnd = preferences.quietHours ? quietHoursEnd(new Date(now), preferences.quietHours) : null;
+        const delayMs = quietEnd ? quietEnd.getTime() - now : 0;
+        await deps.digests.scheduleDigest({ circleId: job.circleId, userId, windowStart: job.windowStart }, delayMs);
         scheduled.push(userId);
       }
       return { scheduled };

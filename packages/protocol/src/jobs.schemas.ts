@@ -15,7 +15,7 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const JobName = {
   escalationStep: "escalation-step",
   deliverNotification: "deliver-notification",
-  messagePosted: "message-posted",
+  circleActivity: "circle-activity",
   messageDigest: "message-digest",
   checkinDeadline: "checkin-deadline",
 } as const;
@@ -37,9 +37,14 @@ export const DeliverNotificationJob = z.strictObject({
 });
 export type DeliverNotificationJob = z.infer<typeof DeliverNotificationJob>;
 
-/** A message was stored; the worker decides who is offline and needs a digest. Job id `posted-messageId`. */
-export const MessagePostedJob = z.strictObject({ circleId: Id, messageId: Id, senderId: Id, seq: z.number().int() });
-export type MessagePostedJob = z.infer<typeof MessagePostedJob>;
+/**
+ * A circle had new messages in a digest window. Queued once per circle and window (job id
+ * `activity-circleId-windowStart`), delayed to the window's end; the worker then finds the
+ * members who are offline with unread messages. One job per window, not per message, keeps the
+ * routine path cheap however busy the circle is.
+ */
+export const CircleActivityJob = z.strictObject({ circleId: Id, windowStart: z.number().int() });
+export type CircleActivityJob = z.infer<typeof CircleActivityJob>;
 
 /** At most one per circle, member and window. Job id `digest-circleId-userId-windowStart`. */
 export const MessageDigestJob = z.strictObject({ circleId: Id, userId: Id, windowStart: z.number().int() });

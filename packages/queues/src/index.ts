@@ -9,7 +9,7 @@ import {
   type EscalationStepJob,
   JobName,
   type MessageDigestJob,
-  type MessagePostedJob,
+  type CircleActivityJob,
   QueueName,
 } from "@kring/protocol";
 import { type JobsOptions, Queue } from "bullmq";
@@ -39,7 +39,7 @@ export function createQueues(options: QueueOptions) {
   const queues = {
     alerts: new Queue<EscalationStepJob>(QueueName.alerts, common),
     notifications: new Queue<DeliverNotificationJob>(QueueName.notifications, common),
-    digests: new Queue<MessagePostedJob | MessageDigestJob>(QueueName.digests, common),
+    digests: new Queue<CircleActivityJob | MessageDigestJob>(QueueName.digests, common),
     checkins: new Queue<CheckinDeadlineJob>(QueueName.checkins, common),
   };
 
@@ -78,7 +78,7 @@ export function createQueues(options: QueueOptions) {
     },
   };
 
-  const digests: DigestScheduler & { messagePosted(job: MessagePostedJob): Promise<void> } = {
+  const digests: DigestScheduler & { circleActivity(job: CircleActivityJob, delayMs: number): Promise<void> } = {
     async scheduleDigest(job, delayMs) {
       await queues.digests.add(JobName.messageDigest, job, {
         jobId: jobIdOf("digest", job.circleId, job.userId, job.windowStart),
@@ -89,9 +89,10 @@ export function createQueues(options: QueueOptions) {
         removeOnFail: keepFailed,
       });
     },
-    async messagePosted(job) {
-      await queues.digests.add(JobName.messagePosted, job, {
-        jobId: jobIdOf("posted", job.messageId),
+    async circleActivity(job, delayMs) {
+      await queues.digests.add(JobName.circleActivity, job, {
+        jobId: jobIdOf("activity", job.circleId, job.windowStart),
+        delay: Math.max(0, delayMs),
         attempts: 5,
         backoff: { type: "exponential", delay: 1000 },
         removeOnComplete: keepCompleted,

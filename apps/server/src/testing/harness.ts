@@ -22,6 +22,7 @@ export const testConfig: AppConfig = {
   redisPrefix: "kring-test",
   notificationAttempts: 3,
   notificationBackoffMs: 50,
+  digestWindowMs: 60_000,
 };
 
 /**

@@ -14,7 +14,6 @@ export const testWorkerConfig: Omit<WorkerAppConfig, "redisPrefix"> = {
   mailFrom: "Kring <no-reply@kring.invalid>",
   smsWebhookUrl: undefined,
   smsWebhookToken: undefined,
-  digestWindowMs: 60_000,
   concurrency: 20,
 };
 

@@ -1,0 +1,211 @@
+import { loadDevstackConfig } from "@kring/config";
+import { startServices } from "@kring/devstack";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { killAllChildrenSync } from "./child-process";
+import { parseOptions, USAGE, UsageError, DEFAULT_OPTIONS, type BenchOptions } from "./cli-options";
+import { describeDatabase, dropDatabase } from "./db-info";
+import { startKring } from "./kring-target";
+import { closeClients, connectClients, runLoad } from "./load-client";
+import { readSettledRssBytes } from "./proc-stats";
+import { startRelay } from "./relay-target";
+import { resultTable, type TargetRun, verdict } from "./report";
+import { sleep } from "./stats";
+import type { RunningTarget } from "./target";
+
+const repoRoot = path.resolve(__dirname, "..");
+const startedAt = performance.now();
+const log = (line: string) => process.stdout.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
+
+/** Undo steps, newest first; run on success, on error and on Ctrl-C alike. */
+const cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
+let cleaningUp: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaningUp ??= (async () => {
+    while (cleanups.length > 0) {
+      const step = cleanups.pop()!;
+      try {
+        await Promise.race([step.run(), sleep(15_000).then(() => Promise.reject(new Error("timed out after 15 s")))]);
+      } catch (error) {
+        log(`cleanup: ${step.what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaningUp;
+}
+function defer(what: string, run: () => Promise<unknown>) {
+  let once: Promise<unknown> | undefined;
+  // Ctrl-C may run a step while the main flow is about to run it too.
+  const step = { what, run: () => (once ??= run()) };
+  cleanups.push(step);
+  // Running it early takes it off the stack, so the steps deferred after it still run first at cleanup.
+  return async () => {
+    const index = cleanups.indexOf(step);
+    if (index >= 0) cleanups.splice(index, 1);
+    await step.run();
+  };
+}
+
+/** Variables that change what is measured, so they belong in the recorded command. */
+const RELEVANT_ENV = ["MONGODB_URI", "REDIS_URL", "FERRETDB_BACKEND", "FERRETDB_POSTGRESQL_URL"] as const;
+const redactPassword = (value: string) => value.replace(/(\/\/[^:/@]+:)[^@/]*@/, "$1***@");
+
+const commandLine = () => {
+  const args = process.argv.slice(2).join(" ");
+  const env = RELEVANT_ENV.filter((name) => process.env[name]).map((name) => `${name}=${redactPassword(process.env[name]!)} `).join("");
+  return process.env.npm_lifecycle_event === "bench"
+    ? `${env}npm run bench${args ? ` -- ${args}` : ""}`
+    : `${env}npx tsx bench/bench.main.ts${args ? ` ${args}` : ""}`;
+};
+
+/** Which code was measured: the server changes under a bench that is run during development. */
+function gitDescription(): string {
+  try {
+    const run = (...args: string[]) => execFileSync("git", ["-C", repoRoot, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const commit = run("rev-parse", "--short", "HEAD");
+    const isDirty = run("status", "--porcelain", "--", "apps", "packages") !== "";
+    return `commit ${commit}${isDirty ? " plus uncommitted or untracked changes in apps/ or packages/" : ""}`;
+  } catch {
+    return "not a git checkout";
+  }
+}
+
+/** Measures one target: connect every socket, note the server's RSS growth, run the load. */
+async function measure(target: RunningTarget, options: BenchOptions, extraPids: Record<string, number | undefined>): Promise<TargetRun> {
+  const rssAfterSetupBytes = await readSettledRssBytes(target.serverPid);
+  log(`${target.name}: server RSS after setup ${((rssAfterSetupBytes ?? 0) / 1048576).toFixed(1)} MB`);
+  const clients = await connectClients(target, options, log);
+  const closeAll = defer(`${target.name}: close sockets`, async () => closeClients(clients));
+  const rssWithSocketsBytes = await readSettledRssBytes(target.serverPid);
+  log(`${target.name}: server RSS with ${clients.connected} sockets ${((rssWithSocketsBytes ?? 0) / 1048576).toFixed(1)} MB`);
+  const load = await runLoad({ target, clients, options, extraPids, log });
+  await closeAll();
+  return {
+    name: target.name,
+    clients: options.clients,
+    connect: { connected: clients.connected, failures: clients.failures, seconds: clients.seconds },
+    load,
+    rssAfterSetupBytes,
+    rssWithSocketsBytes,
+    serverLog: target.serverLog,
+  };
+}
+
+async function main() {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (parsed === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const options = parsed;
+  const isDefaultLoad =
+    options.clients === DEFAULT_OPTIONS.clients &&
+    options.circleSize === DEFAULT_OPTIONS.circleSize &&
+    options.rate === DEFAULT_OPTIONS.rate &&
+    options.durationSeconds === DEFAULT_OPTIONS.durationSeconds;
+
+  // A hung phase must not keep the bench (and its children) around forever.
+  const limitMs = (20 * 60 + options.clients * 0.2 + 2 * (options.durationSeconds + 120)) * 1000;
+  const watchdog = setTimeout(() => {
+    log(`time limit of ${(limitMs / 60000).toFixed(0)} min reached; stopping`);
+    void cleanUp().finally(() => process.exit(3));
+  }, limitMs);
+
+  const runs: TargetRun[] = [];
+  let databaseDescription = "not used (relay only)";
+  let redisDescription = "not used (relay only)";
+  let kringCircleIds: string[] | undefined;
+
+  if (options.targets.includes("kring")) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "kring-bench-"));
+    defer("remove the temporary data directory", async () => rmSync(dataDir, { recursive: true, force: true }));
+    log(`starting MongoDB-compatible database and Redis (data in ${dataDir})`);
+    const services = await startServices({ repoRoot, dataDir, log: (line) => log(`devstack: ${line}`) });
+    const stopServices = defer("stop database and Redis", () => services.stop());
+    databaseDescription = await describeDatabase(services.mongodbUri, services.ferretdb !== undefined ? repoRoot : undefined);
+    if (services.ferretdb !== undefined) databaseDescription += `, embedded, ${loadDevstackConfig().ferretdbBackend} backend`;
+    else databaseDescription += ", given by MONGODB_URI";
+    redisDescription = services.redis !== undefined ? "embedded redis-server" : "given by REDIS_URL";
+    log(`database: ${databaseDescription}; redis: ${redisDescription}`);
+
+    const kring = await startKring({ repoRoot, mongodbUri: services.mongodbUri, redisUrl: services.redisUrl, options, log });
+    const dropDb = defer("drop the bench database", () => dropDatabase(services.mongodbUri, kring.dbName));
+    const stopKring = defer("stop the Kring server", () => kring.stop());
+    kringCircleIds = kring.circles.map((c) => c.circleId);
+    runs.push(await measure(kring, options, { ferretdb: services.ferretdb?.pid, redis: services.redis?.pid }));
+    await stopKring();
+    await dropDb();
+    // The relay runs with the database stopped, so it gets the machine to itself as Kring did.
+    await stopServices();
+  }
+
+  if (options.targets.includes("relay")) {
+    const relay = await startRelay({ repoRoot, options, circleIds: kringCircleIds, log });
+    const stopRelay = defer("stop the bare relay", () => relay.stop());
+    runs.push(await measure(relay, options, {}));
+    await stopRelay();
+  }
+  clearTimeout(watchdog);
+
+  const table = resultTable(runs);
+  const kringRun = runs.find((r) => r.name === "Kring");
+  const verdictLine = kringRun ? verdict(kringRun, isDefaultLoad) : "Kring was not run.";
+  const problems = runs
+    .filter((r) => r.serverLog.problems.size > 0)
+    .map(
+      (r) =>
+        `Warnings/errors logged by ${r.name} (grouped by message, first occurrence shown):\n\n` +
+        [...r.serverLog.problems].map(([key, { count, example }]) => `- ${count}× ${key}\n\n      ${example}`).join("\n"),
+    );
+  const cpus = os.cpus();
+  const machine = [
+    `- Date: ${new Date().toISOString()}`,
+    `- Command: \`${commandLine()}\``,
+    `- Load: ${options.clients} sockets in ${options.clients / options.circleSize} circles of ${options.circleSize}, ${options.rate} msg/s for ${options.durationSeconds} s per target, drain ${options.drainSeconds} s`,
+    `- Machine: ${os.availableParallelism()} CPUs (nproc), ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Linux ${os.release()}`,
+    `- Kring: ${gitDescription()}`,
+    `- Node ${process.version}; server and relay run with tsx, NODE_ENV=production`,
+    `- Database: ${databaseDescription}; Redis: ${redisDescription}`,
+    `- The bench client, the server and the database share these CPUs.`,
+  ].join("\n");
+  const markdown = `# Kring bench: latest result\n\n${machine}\n\n${table}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`;
+
+  process.stdout.write(`\n${table}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`);
+  const resultsDir = path.join(repoRoot, "bench/results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, "latest.md"), markdown);
+  log(`wrote bench/results/latest.md`);
+}
+
+process.on("exit", killAllChildrenSync);
+let signalCount = 0;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    signalCount += 1;
+    if (signalCount > 1) process.exit(130);
+    log(`${signal}: stopping children and services (again to force)`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(async () => {
+    await cleanUp();
+    process.exit(0);
+  })
+  .catch(async (error: unknown) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await cleanUp();
+    process.exit(1);
+  });
