@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["packages/config/src/**", "packages/devstack/src/**", "bench/**"],
+    files: ["packages/config/src/**", "packages/devstack/src/**", "bench/**", "e2e/**"],
     rules: { "no-restricted-properties": "off" },
   },
   {

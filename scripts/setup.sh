@@ -32,6 +32,11 @@ if [ -z "${MONGODB_URI:-}" ]; then
   command -v go >/dev/null || fail "Go is missing: it builds the embedded database. Install Go 1.24+ from https://go.dev/dl, or set MONGODB_URI to a MongoDB 7 server."
 fi
 
+# Chromium for the browser tests (Debian's; Playwright's own download is not used).
+if ! command -v chromium >/dev/null; then
+  apt_install chromium || say "chromium is missing: the browser tests need it (Debian/Ubuntu: sudo apt-get install chromium)."
+fi
+
 say "installing npm packages…"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 
@@ -39,4 +44,7 @@ if [ -z "${MONGODB_URI:-}" ]; then
   say "preparing the embedded database (first run builds it with Go, about a minute)…"
   npx --no-install tsx packages/devstack/src/prepare.main.ts
 fi
+say "building the web app…"
+npm run --silent build -w @kring/web
+
 say "ready."

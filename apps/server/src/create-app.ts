@@ -72,7 +72,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   const opened = await openRepositories(deps.connection);
   const repositories = {
     ...opened.repositories,
-    memberships: createCachedMemberships(opened.repositories.memberships, { ttlMs: 30_000 }),
+    memberships: createCachedMemberships(opened.repositories.memberships, { ttlMs: 120_000 }),
   };
   const now = () => new Date();
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });

@@ -135,10 +135,9 @@ export function createRepositories(models: Models) {
       );
     },
     async find(circleId, userId) {
-      const doc = await models.Membership.findOne({
-        _id: pairId(circleId, userId),
-        circleId: toObjectId(circleId),
-      }).lean();
+      // The _id carries the circle id; a filter of _id alone is the only one FerretDB/SQLite
+      // pushes down to SQL (adding circleId would make it scan the collection).
+      const doc = await models.Membership.findOne({ _id: pairId(circleId, userId) }).lean();
       return doc ? toMembership(doc) : null;
     },
     async listForUser(userId) {
@@ -251,7 +250,7 @@ export function createRepositories(models: Models) {
 
   const readMarkers: ReadMarkerRepository = {
     async find(circleId, userId) {
-      const doc = await models.ReadMarker.findOne({ _id: pairId(circleId, userId), circleId: toObjectId(circleId) }).lean();
+      const doc = await models.ReadMarker.findOne({ _id: pairId(circleId, userId) }).lean();
       return doc?.seq ?? 0;
     },
     async findForUser(userId) {
@@ -259,12 +258,16 @@ export function createRepositories(models: Models) {
       return new Map(docs.map((d) => [d.circleId.toHexString(), d.seq]));
     },
     async advance(circleId, userId, seq) {
-      const filter = { _id: pairId(circleId, userId), circleId: toObjectId(circleId), userId: toObjectId(userId) };
+      const filter = { _id: pairId(circleId, userId) };
       // $max never moves the marker back; an upsert race on first read hits the unique
       // index, and then the marker exists, so one retry is enough.
       for (let attempt = 0; attempt < 2; attempt += 1) {
         try {
-          await models.ReadMarker.updateOne(filter, { $max: { seq } }, { upsert: true });
+          await models.ReadMarker.updateOne(
+            filter,
+            { $max: { seq }, $setOnInsert: { circleId: toObjectId(circleId), userId: toObjectId(userId) } },
+            { upsert: true },
+          );
           return;
         } catch (error) {
           if (!isDuplicateKey(error) || attempt === 1) throw error;

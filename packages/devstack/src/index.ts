@@ -11,3 +11,4 @@ export {
 export { redisPing, startRedis, type RedisHandle, type StartRedisOptions } from "./redis.service";
 export { startServices, type Services, type StartServicesOptions } from "./services";
 export type { ExitInfo } from "./managed-process";
+export { startMailCatcher } from "./mail-catcher";

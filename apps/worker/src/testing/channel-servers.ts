@@ -1,39 +1,20 @@
 import { createECDH, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import { startMailCatcher } from "@kring/devstack";
 
 // Real local servers for the notification channels: an SMTP server that receives the mail, a
 // push service that decrypts what it receives like a browser would, and an SMS webhook.
 
-async function listen(server: http.Server | SMTPServer): Promise<number> {
-  await new Promise<void>((resolve) => (server as http.Server).listen(0, "127.0.0.1", () => resolve()));
-  const address = (server as unknown as { server?: http.Server }).server?.address() ?? (server as http.Server).address();
-  return (address as AddressInfo).port;
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return (server.address() as AddressInfo).port;
 }
 
+/** The same mail catcher `npm start` runs, on free ports. */
 export async function startSmtpCatcher() {
-  const messages: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          messages.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  const port = await listen(server);
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    messages,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const catcher = await startMailCatcher({ smtpPort: 0, webPort: 0 });
+  return { url: catcher.smtpUrl, messages: catcher.mails, stop: catcher.stop };
 }
 
 type Received = { path: string; headers: http.IncomingHttpHeaders; body: Buffer };

@@ -1,0 +1,21 @@
+// The web app's lint: the repository's TypeScript rules plus React's hooks rules (the root
+// config leaves apps/web to this file because it lints JSX for the browser).
+import reactHooks from "eslint-plugin-react-hooks";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "**/*.cjs", "public/**"] },
+  ...tseslint.configs.recommended,
+  reactHooks.configs.flat.recommended,
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    files: ["**/*.test.ts", "**/*.test.tsx", "src/testing/**"],
+    rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+  },
+);

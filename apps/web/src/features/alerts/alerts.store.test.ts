@@ -1,0 +1,88 @@
+/** @jest-environment jsdom */
+import type { Alert } from "@kring/protocol";
+import { setSocketForTests } from "../../lib/socket";
+import { FakeSocket, fakeId } from "../../testing/fake-socket";
+import { sortForInbox } from "./alert-actions";
+import { selectResidentAlert, useAlertsStore } from "./alerts.store";
+
+const me = fakeId();
+const marc = fakeId();
+const circleId = fakeId();
+
+function alert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: fakeId(),
+    circleId,
+    kind: "help",
+    status: "open",
+    raisedBy: me,
+    clientId: null,
+    createdAt: "2026-11-24T10:00:00.000Z",
+    paged: [],
+    claimedBy: null,
+    claimedAt: null,
+    resolvedBy: null,
+    resolvedAt: null,
+    note: null,
+    history: [{ type: "raised", at: "2026-11-24T10:00:00.000Z", userId: me }],
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  useAlertsStore.getState().reset();
+  setSocketForTests(undefined);
+});
+
+it("queues a help request while offline and raises it once on connect", async () => {
+  useAlertsStore.getState().start(me);
+  const socket = new FakeSocket();
+  socket.connected = false;
+  setSocketForTests(socket.asSocket());
+  const pending = useAlertsStore.getState().raise(circleId, "help");
+  expect(JSON.parse(localStorage.getItem(`kring.pending-alerts.${me}`) ?? "[]")).toHaveLength(1);
+  expect(selectResidentAlert(useAlertsStore.getState(), circleId, "help").pending?.clientId).toBe(pending?.clientId);
+
+  socket.connected = true;
+  socket.handle("alert:raise", (payload) => ({ ok: true, alert: alert({ clientId: (payload as { clientId: string }).clientId }) }));
+  await useAlertsStore.getState().flushPending();
+  await useAlertsStore.getState().flushPending();
+
+  expect(socket.sentOf("alert:raise")).toEqual([{ circleId, kind: "help", clientId: pending?.clientId }]);
+  const view = selectResidentAlert(useAlertsStore.getState(), circleId, "help");
+  expect(view.pending).toBeUndefined();
+  expect(view.alert?.status).toBe("open");
+});
+
+it("keeps the newest version of an alert (the longer history)", () => {
+  useAlertsStore.getState().start(me);
+  const open = alert();
+  const claimed = { ...open, status: "claimed" as const, claimedBy: marc, history: [...open.history, { type: "claimed" as const, at: "2026-11-24T10:01:00.000Z", userId: marc }] };
+  useAlertsStore.getState().upsert(claimed);
+  useAlertsStore.getState().upsert(open); // a late, older copy
+  expect(useAlertsStore.getState().alertsById[open.id]?.status).toBe("claimed");
+});
+
+it("sorts the inbox open first, then claimed, then resolved, newest first", () => {
+  const sorted = sortForInbox([
+    alert({ status: "resolved", createdAt: "2026-11-24T12:00:00.000Z" }),
+    alert({ status: "claimed", createdAt: "2026-11-24T11:00:00.000Z" }),
+    alert({ status: "open", createdAt: "2026-11-24T09:00:00.000Z" }),
+    alert({ status: "unanswered", createdAt: "2026-11-24T10:00:00.000Z" }),
+  ]);
+  expect(sorted.map((a) => a.status)).toEqual(["unanswered", "open", "claimed", "resolved"]);
+});
+
+it("sends the daily check-in when the connection comes back", async () => {
+  useAlertsStore.getState().start(me);
+  const socket = new FakeSocket();
+  socket.connected = false;
+  setSocketForTests(socket.asSocket());
+  await useAlertsStore.getState().checkIn(circleId);
+  expect(useAlertsStore.getState().checkin.status).toBe("waiting");
+  socket.connected = true;
+  socket.handle("checkin:ok", () => ({ ok: true, checkin: { circleId, date: "2026-11-24", at: "2026-11-24T08:00:00.000Z", by: me } }));
+  await useAlertsStore.getState().flushPending();
+  expect(useAlertsStore.getState().checkin).toMatchObject({ status: "done", at: "2026-11-24T08:00:00.000Z" });
+});

@@ -1,0 +1,100 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "../../app/link";
+import { Page } from "../../app/page";
+import { navigate, paths } from "../../app/router";
+import { errorKey } from "../../ui/error-text";
+import { FormField } from "../../ui/form-field";
+import { useT } from "../i18n/use-t";
+import { acceptInvitation, createCircle } from "./circle-actions";
+import { useCirclesStore } from "./circles.store";
+
+export function CirclesScreen() {
+  const { t, tPlural } = useT();
+  const circles = useCirclesStore((state) => state.circles);
+  const loadState = useCirclesStore((state) => state.loadState);
+  return (
+    <Page title={t("circlesTitle")}>
+      {loadState === "failed" && circles.length === 0 ? <p className="banner banner-warning">{t("errorNetwork")}</p> : null}
+      {loadState === "loaded" && circles.length === 0 ? <p className="empty-state">{t("noCircles")}</p> : null}
+      <ul className="circle-list">
+        {circles.map((circle) => (
+          <li key={circle.id}>
+            <Link to={paths.conversation(circle.id)} className="circle-link">
+              <span className="circle-link-name">{circle.name}</span>
+              <span className="circle-link-role">{t(`role_${circle.myRole}`)}</span>
+              {circle.unread > 0 ? <span className="badge">{tPlural("unread", circle.unread)}</span> : null}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <div className="two-columns">
+        <CreateCircleForm />
+        <JoinCircleForm />
+      </div>
+    </Page>
+  );
+}
+
+function CreateCircleForm() {
+  const { t } = useT();
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim() === "") return setError(t("errorRequired"));
+    try {
+      const circle = await createCircle(name);
+      setName("");
+      setError(undefined);
+      navigate(paths.conversation(circle.id));
+    } catch (caught) {
+      setError(t(errorKey(caught)));
+    }
+  };
+  return (
+    <form className="panel" onSubmit={submit} noValidate>
+      <h2>{t("createCircleTitle")}</h2>
+      <FormField label={t("circleName")} value={name} maxLength={100} onChange={(e) => setName(e.target.value)} error={error} />
+      <button type="submit" className="button button-primary">
+        {t("createCircle")}
+      </button>
+    </form>
+  );
+}
+
+function JoinCircleForm() {
+  const { t } = useT();
+  const [code, setCode] = useState("");
+  const [error, setError] = useState<string>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (code.trim() === "") return setError(t("errorRequired"));
+    try {
+      const circle = await acceptInvitation(code);
+      setCode("");
+      setError(undefined);
+      navigate(paths.conversation(circle.id));
+    } catch (caught) {
+      setError(
+        t(errorKey(caught, { not_found: "errorInvitationNotFound", gone: "errorInvitationGone", conflict: "errorAlreadyMember" })),
+      );
+    }
+  };
+  return (
+    <form className="panel" onSubmit={submit} noValidate>
+      <h2>{t("joinCircleTitle")}</h2>
+      <FormField
+        label={t("invitationCode")}
+        value={code}
+        autoCapitalize="characters"
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(e) => setCode(e.target.value)}
+        error={error}
+      />
+      <button type="submit" className="button button-primary">
+        {t("joinCircle")}
+      </button>
+    </form>
+  );
+}

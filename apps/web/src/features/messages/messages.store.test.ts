@@ -1,0 +1,175 @@
+/** @jest-environment jsdom */
+import type { Message } from "@kring/protocol";
+import { setSocketForTests } from "../../lib/socket";
+import { installFakeFetch } from "../../testing/fake-fetch";
+import { FakeSocket, fakeId } from "../../testing/fake-socket";
+import { advanceSyncedSeq, mergeMessages, useMessagesStore } from "./messages.store";
+
+const me = fakeId();
+const other = fakeId();
+const circleId = fakeId();
+
+function message(seq: number, overrides: Partial<Message> = {}): Message {
+  return {
+    id: (1000 + seq).toString(16).padStart(24, "0"),
+    circleId,
+    seq,
+    clientId: `c-${seq}`,
+    senderId: other,
+    body: `message ${seq}`,
+    createdAt: new Date(Date.UTC(2026, 10, 24, 10, seq)).toISOString(),
+    ...overrides,
+  };
+}
+
+/** Serves GET /api/circles/:id/messages from a list, as the server does (newest page). */
+function serveHistory(messages: Message[]) {
+  installFakeFetch(() => ({ status: 200, body: { messages } }));
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  useMessagesStore.getState().reset();
+  setSocketForTests(undefined);
+});
+
+describe("mergeMessages", () => {
+  it("keeps seq order and drops duplicates by id", () => {
+    const merged = mergeMessages([message(1), message(3)], [message(2), message(3), message(1)]);
+    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("returns the same array when nothing is new, so subscribers do not re-render", () => {
+    const list = [message(1)];
+    expect(mergeMessages(list, [message(1)])).toBe(list);
+  });
+});
+
+describe("advanceSyncedSeq", () => {
+  it("stops at the first gap", () => {
+    expect(advanceSyncedSeq([message(1), message(2), message(4)], 0)).toBe(2);
+  });
+});
+
+describe("the outbox", () => {
+  it("persists what was typed offline and sends it once, in order, when connected", async () => {
+    useMessagesStore.getState().start(me);
+    serveHistory([]);
+    await useMessagesStore.getState().loadLatest(circleId);
+
+    const socket = new FakeSocket();
+    socket.connected = false;
+    setSocketForTests(socket.asSocket());
+    useMessagesStore.getState().send(circleId, "first");
+    useMessagesStore.getState().send(circleId, "second");
+    expect(useMessagesStore.getState().outbox.map((i) => i.status)).toEqual(["waiting", "waiting"]);
+    expect(JSON.parse(localStorage.getItem(`kring.outbox.${me}`) ?? "[]")).toHaveLength(2);
+
+    let seq = 0;
+    socket.handle("message:send", (payload) => {
+      const p = payload as { clientId: string; body: string };
+      seq += 1;
+      return { ok: true, message: message(seq, { senderId: me, clientId: p.clientId, body: p.body }) };
+    });
+    socket.connected = true;
+    await useMessagesStore.getState().flushOutbox();
+
+    expect(socket.sentOf("message:send").map((p) => (p as { body: string }).body)).toEqual(["first", "second"]);
+    const state = useMessagesStore.getState();
+    expect(state.outbox).toEqual([]);
+    expect(state.byCircle[circleId]?.messages.map((m) => m.body)).toEqual(["first", "second"]);
+    expect(localStorage.getItem(`kring.outbox.${me}`)).toBe("[]");
+  });
+
+  it("survives a reload: a message left 'sending' is resent with the same clientId", async () => {
+    localStorage.setItem(
+      `kring.outbox.${me}`,
+      JSON.stringify([{ clientId: "keep-me", circleId, senderId: me, body: "hello", createdAt: "2026-11-24T10:00:00Z", status: "sending" }]),
+    );
+    useMessagesStore.getState().start(me);
+    expect(useMessagesStore.getState().outbox[0]?.status).toBe("waiting");
+
+    const socket = new FakeSocket().handle("message:send", (payload) => ({
+      ok: true,
+      message: message(7, { senderId: me, clientId: (payload as { clientId: string }).clientId, body: "hello" }),
+    }));
+    setSocketForTests(socket.asSocket());
+    await useMessagesStore.getState().flushOutbox();
+    expect(socket.sentOf("message:send")).toEqual([{ circleId, clientId: "keep-me", body: "hello" }]);
+    expect(useMessagesStore.getState().outbox).toEqual([]);
+  });
+
+  it("keeps the item waiting when the ack times out, and marks validation errors failed", async () => {
+    useMessagesStore.getState().start(me);
+    const socket = new FakeSocket();
+    setSocketForTests(socket.asSocket());
+    useMessagesStore.getState().send(circleId, "lost ack");
+    await useMessagesStore.getState().flushOutbox();
+    expect(useMessagesStore.getState().outbox[0]?.status).toBe("waiting");
+
+    socket.handle("message:send", () => ({ ok: false, error: { code: "forbidden", message: "no" } }));
+    await useMessagesStore.getState().flushOutbox();
+    expect(useMessagesStore.getState().outbox[0]).toMatchObject({ status: "failed", errorCode: "forbidden" });
+  });
+
+  it("removes an outbox item when its message arrives by sync before the ack", () => {
+    useMessagesStore.getState().start(me);
+    const item = useMessagesStore.getState().send(circleId, "raced");
+    expect(item).toBeDefined();
+    useMessagesStore.getState().receive(message(5, { senderId: me, clientId: item!.clientId, body: "raced" }));
+    expect(useMessagesStore.getState().outbox).toEqual([]);
+  });
+});
+
+describe("sync after a reconnect", () => {
+  it("pages message:sync from the last contiguous seq and shows nothing twice", async () => {
+    useMessagesStore.getState().start(me);
+    serveHistory([message(1), message(2)]);
+    await useMessagesStore.getState().loadLatest(circleId);
+    // A live message with a gap before it (3 and 4 were missed while offline).
+    useMessagesStore.getState().receive(message(5));
+    expect(useMessagesStore.getState().byCircle[circleId]?.syncedSeq).toBe(2);
+
+    const requests: unknown[] = [];
+    const socket = new FakeSocket().handle("message:sync", (payload) => {
+      const { afterSeq } = payload as { afterSeq: number };
+      requests.push(afterSeq);
+      if (afterSeq === 2) return { ok: true, messages: [message(3), message(4)], hasMore: true };
+      return { ok: true, messages: [message(5), message(6)], hasMore: false };
+    });
+    setSocketForTests(socket.asSocket());
+    await useMessagesStore.getState().syncAll();
+
+    expect(requests).toEqual([2, 4]);
+    const circle = useMessagesStore.getState().byCircle[circleId];
+    expect(circle?.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(circle?.syncedSeq).toBe(6);
+  });
+});
+
+describe("read markers and typing", () => {
+  it("marks the newest seq read once", async () => {
+    useMessagesStore.getState().start(me);
+    serveHistory([message(1), message(2)]);
+    await useMessagesStore.getState().loadLatest(circleId);
+    const socket = new FakeSocket().handle("message:read", () => ({ ok: true }));
+    setSocketForTests(socket.asSocket());
+    useMessagesStore.getState().markRead(circleId);
+    useMessagesStore.getState().markRead(circleId);
+    expect(socket.sentOf("message:read")).toEqual([{ circleId, seq: 2 }]);
+  });
+
+  it("shows who is typing for a few seconds, and not myself", () => {
+    jest.useFakeTimers();
+    try {
+      useMessagesStore.getState().start(me);
+      useMessagesStore.getState().receiveTyping({ circleId, userId: other, name: "Marc" });
+      useMessagesStore.getState().receiveTyping({ circleId, userId: me, name: "Me" });
+      expect(useMessagesStore.getState().typingByCircle[circleId]?.map((e) => e.name)).toEqual(["Marc"]);
+      jest.advanceTimersByTime(6000);
+      expect(useMessagesStore.getState().typingByCircle[circleId]).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
