@@ -12,6 +12,8 @@ const userSchema = new Schema(
     /** Empty for managed accounts (residents paired by a coordinator), which cannot log in. */
     passwordHash: { type: String, default: "" },
     isManaged: { type: Boolean, default: false },
+    /** Denormalised from memberships for the socket handshake (see MembershipRepository). */
+    circleIds: { type: [Schema.Types.ObjectId], default: [] },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -123,7 +123,7 @@ export function createRepositories(models: Models) {
     joinedAt: doc.joinedAt,
   });
 
-  const memberships: MembershipRepository = {
+  const memberships_: MembershipRepository = {
     async add(membership) {
       await mapDuplicate("membership", () =>
         models.Membership.create({
@@ -132,6 +132,10 @@ export function createRepositories(models: Models) {
           circleId: toObjectId(membership.circleId),
           userId: toObjectId(membership.userId),
         }),
+      );
+      await models.User.updateOne(
+        { _id: toObjectId(membership.userId) },
+        { $addToSet: { circleIds: toObjectId(membership.circleId) } },
       );
     },
     async find(circleId, userId) {
@@ -142,7 +146,20 @@ export function createRepositories(models: Models) {
     },
     async listForUser(userId) {
       const docs = await models.Membership.find({ userId: toObjectId(userId) }).sort({ joinedAt: 1 }).lean();
-      return docs.map(toMembership);
+      const memberships = docs.map(toMembership);
+      // Repair the denormalised list if a concurrent $addToSet was lost (FerretDB updates are not atomic).
+      const listed = new Set(await memberships_.listCircleIdsForUser(userId));
+      if (memberships.length !== listed.size || memberships.some((m) => !listed.has(m.circleId))) {
+        await models.User.updateOne(
+          { _id: toObjectId(userId) },
+          { $set: { circleIds: memberships.map((m) => toObjectId(m.circleId)) } },
+        );
+      }
+      return memberships;
+    },
+    async listCircleIdsForUser(userId) {
+      const doc = await models.User.findById(toObjectId(userId), { circleIds: 1 }).lean();
+      return (doc?.circleIds ?? []).map((id) => id.toHexString());
     },
     async listForCircle(circleId) {
       const docs = await models.Membership.find({ circleId: toObjectId(circleId) }).sort({ joinedAt: 1 }).lean();
@@ -276,6 +293,7 @@ export function createRepositories(models: Models) {
     },
   };
 
+  const memberships = memberships_;
   return { users, circles, memberships, invitations, messages, readMarkers };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -43,5 +43,6 @@ export function createCachedMemberships(
       return memberships;
     },
     listForCircle: (circleId) => repository.listForCircle(circleId),
+    listCircleIdsForUser: (userId) => repository.listCircleIdsForUser(userId),
   };
 }

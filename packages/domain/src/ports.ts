@@ -40,6 +40,12 @@ export interface MembershipRepository {
   find(circleId: string, userId: string): Promise<MembershipRecord | null>;
   listForUser(userId: string): Promise<MembershipRecord[]>;
   listForCircle(circleId: string): Promise<MembershipRecord[]>;
+  /**
+   * The user's circle ids from a list kept on the user's document: one `_id` read instead of a
+   * collection scan on FerretDB/SQLite, for the socket handshake. listForUser is the truth and
+   * repairs this list if a concurrent update lost an entry.
+   */
+  listCircleIdsForUser(userId: string): Promise<string[]>;
 }
 
 export type InvitationRecord = {

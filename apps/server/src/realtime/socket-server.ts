@@ -50,9 +50,9 @@ export function createSocketServer(
       if (sessionId && !(await deps.isSessionActive(sessionId))) return next(new Error("unauthorized"));
       // Rooms are looked up before the connection is established, so a client that
       // syncs right after connecting cannot miss a message sent in between.
-      const [memberships, user] = await Promise.all([deps.memberships.listForUser(userId), deps.users.findById(userId)]);
+      const [circleIds, user] = await Promise.all([deps.memberships.listCircleIdsForUser(userId), deps.users.findById(userId)]);
       if (!user) return next(new Error("unauthorized"));
-      socket.data = { userId, name: user.name, sessionId, expiresAt, circleIds: memberships.map((m) => m.circleId) };
+      socket.data = { userId, name: user.name, sessionId, expiresAt, circleIds };
       next();
     } catch (error) {
       if (!(error instanceof Error) || error.message.includes("expired") === false) {

@@ -88,6 +88,10 @@ export function createInMemoryRepositories() {
       await tick();
       return membershipRows.filter((m) => m.circleId === circleId);
     },
+    async listCircleIdsForUser(userId) {
+      await tick();
+      return membershipRows.filter((m) => m.userId === userId).map((m) => m.circleId);
+    },
   };
 
   const invitations: InvitationRepository = {

@@ -25,27 +25,30 @@ export function registerPresenceHandlers(
 ) {
   const { userId, name } = socket.data;
 
-  const announce = async (isOnline: boolean) => {
+  // The socket's rooms are its circles, including any joined since it connected.
+  const circleIdsOf = (rooms: Iterable<string>) =>
+    [...rooms].filter((room) => room.startsWith("circle:")).map((room) => room.slice("circle:".length));
+  const announce = (isOnline: boolean, circleIds: string[]) => {
     if (deps.isDraining()) return;
-    const memberships = await deps.memberships.listForUser(userId);
     const lastSeenAt = isOnline ? null : new Date().toISOString();
-    if (deps.isDraining()) return;
-    for (const { circleId } of memberships) {
-      socket.to(circleRoom(circleId)).emit("presence", { circleId, userId, isOnline, lastSeenAt });
+    for (const circleId of circleIds) {
+      socket.nsp.except(socket.id).to(circleRoom(circleId)).emit("presence", { circleId, userId, isOnline, lastSeenAt });
     }
   };
 
   void (async () => {
     const wasOnline = await deps.isOnline(userId);
     await deps.presence.connected(socket.id, userId);
-    if (!wasOnline) await announce(true);
+    if (!wasOnline) announce(true, circleIdsOf(socket.rooms));
   })().catch((error: unknown) => deps.logger.error("presence on connect", error));
 
-  socket.on("disconnect", () => {
+  // Rooms are still known while "disconnecting", gone by "disconnect".
+  socket.on("disconnecting", () => {
     if (deps.isDraining()) return;
+    const circleIds = circleIdsOf(socket.rooms);
     void (async () => {
       await deps.presence.disconnected(socket.id, userId);
-      if (!(await deps.isOnline(userId))) await announce(false);
+      if (!(await deps.isOnline(userId))) announce(false, circleIds);
     })().catch(() => undefined);
   });
 
