@@ -52,7 +52,16 @@ export function createSocketServer(
       // syncs right after connecting cannot miss a message sent in between.
       const [circleIds, user] = await Promise.all([deps.memberships.listCircleIdsForUser(userId), deps.users.findById(userId)]);
       if (!user) return next(new Error("unauthorized"));
-      socket.data = { userId, name: user.name, sessionId, expiresAt, circleIds };
+      // Confirm each circle (this also warms the membership cache, so the first send after a
+      // connect doesn't pay for the lookup while the user waits for the ack).
+      const confirmed = await Promise.all(circleIds.map((circleId) => deps.memberships.find(circleId, userId)));
+      socket.data = {
+        userId,
+        name: user.name,
+        sessionId,
+        expiresAt,
+        circleIds: circleIds.filter((_, index) => confirmed[index] !== null),
+      };
       next();
     } catch (error) {
       if (!(error instanceof Error) || error.message.includes("expired") === false) {
