@@ -8,7 +8,7 @@ import { type BenchCircle, type RunningTarget, watchServerLog } from "./target";
 
 type Log = (line: string) => void;
 
-const PASSWORD = "correct horse battery staple";
+export const PASSWORD = "correct horse battery staple";
 const READY_TIMEOUT_MS = 90_000;
 
 /** Puts dbName in the path of a MongoDB URI, keeping hosts and query options (which URL can't parse for seed lists). */
@@ -24,7 +24,7 @@ export function withDatabaseName(uri: string, dbName: string): string {
   return `${uri.slice(0, schemeEnd + 3)}${hosts}/${dbName}${query}`;
 }
 
-function createHttp(baseUrl: string) {
+export function createHttp(baseUrl: string) {
   return async function request<T>(method: string, urlPath: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -39,7 +39,7 @@ function createHttp(baseUrl: string) {
   };
 }
 
-function expectStatus(what: string, expected: number, res: { status: number; body: unknown }) {
+export function expectStatus(what: string, expected: number, res: { status: number; body: unknown }) {
   if (res.status !== expected) throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
 }
 

@@ -35,7 +35,7 @@ const PROGRESS_EVERY_MS = 5_000;
 /** Message bodies are padded to a typical care note's length, so frames are not unrealistically small. */
 const BODY_LENGTH = 120;
 
-function connectOne(url: string, token: string | undefined): Promise<Socket> {
+export function connectOne(url: string, token: string | undefined): Promise<Socket> {
   const socket = io(url, {
     transports: ["websocket"],
     auth: token === undefined ? {} : { token },

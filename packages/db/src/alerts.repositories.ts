@@ -115,6 +115,12 @@ export function createAlertRepositories(models: AlertModels) {
         }),
       );
     },
+    async hasEvent(circleId, eventId) {
+      // _id alone: the only filter FerretDB/SQLite pushes down; the id starts with the alert id,
+      // and the caller has already checked the alert's circle.
+      const doc = await models.AlertEvent.findById(eventId, { circleId: 1 }).lean();
+      return doc !== null && doc.circleId.toHexString() === circleId;
+    },
     async listEvents(circleIds, alertIds) {
       if (alertIds.length === 0) return [];
       const docs = await models.AlertEvent.find({

@@ -224,6 +224,10 @@ export function createRepositories(models: Models) {
           senderId: toObjectId(message.senderId),
         }),
       );
+      // Not awaited: the hint may lag, and the ack shouldn't wait for it.
+      models.CircleSeq.updateOne({ _id: toObjectId(message.circleId) }, { $max: { seq: message.seq } }, { upsert: true }).catch(
+        () => undefined,
+      );
       return toMessage(doc.toObject() as MessageDocument);
     },
     async findByClientId(circleId, senderId, clientId) {
@@ -235,6 +239,8 @@ export function createRepositories(models: Models) {
       return doc ? toMessage(doc) : null;
     },
     async findLastSeq(circleId) {
+      const hint = await models.CircleSeq.findById(toObjectId(circleId)).lean();
+      if (hint) return hint.seq;
       const doc = await models.Message.findOne({ circleId: toObjectId(circleId) }, { seq: 1 })
         .sort({ seq: -1 })
         .lean();

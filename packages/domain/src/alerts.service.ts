@@ -111,6 +111,14 @@ export function createAlertsService(deps: AlertsDependencies) {
     return foldAlert(record, events);
   }
 
+  /** open = neither claimed, resolved nor unanswered; three `_id` reads instead of loading every event. */
+  async function isStillOpen(record: AlertRecord): Promise<boolean> {
+    const closed = await Promise.all(
+      (["claimed", "resolved", "unanswered"] as const).map((type) => deps.alerts.hasEvent(record.circleId, eventId(record.id, type))),
+    );
+    return !closed.some(Boolean);
+  }
+
   async function requireAlert(userId: string, alertId: string) {
     const record = await deps.alerts.findById(alertId);
     if (!record) throw new DomainError("not_found", "This alert does not exist.");
@@ -261,8 +269,7 @@ export function createAlertsService(deps: AlertsDependencies) {
     async runEscalationStep(job: EscalationStepJob): Promise<{ outcome: "stopped" | "paged" | "unanswered" | "already_done" }> {
       const record = await deps.alerts.findById(job.alertId);
       if (!record || record.circleId !== job.circleId) return { outcome: "stopped" };
-      const before = await load(record);
-      if (before.status !== "open") return { outcome: "stopped" };
+      if (!(await isStillOpen(record))) return { outcome: "stopped" };
       const ladder = await ladderFor(job.circleId);
 
       if (job.step < ladder.responders.length) {
@@ -282,7 +289,9 @@ export function createAlertsService(deps: AlertsDependencies) {
           await deps.page({ circleId: record.circleId, alert, recipients: [responder], kind: "alert_page" });
           deps.publisher.alertUpdated(alert);
         }
-        await deps.scheduler.scheduleStep({ ...job, step: job.step + 1 }, ladder.stepSeconds * 1000);
+        // Deadlines count from the raise, so a late step does not push the next one back.
+        const nextDeadline = record.createdAt.getTime() + (job.step + 1) * ladder.stepSeconds * 1000;
+        await deps.scheduler.scheduleStep({ ...job, step: job.step + 1 }, nextDeadline - deps.now().getTime());
         return { outcome: isNewPage ? "paged" : "already_done" };
       }
 

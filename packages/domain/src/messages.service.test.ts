@@ -39,6 +39,18 @@ describe("messages service", () => {
     expect(result.message.seq).toBe(4);
   });
 
+  it("still finds the next seq when the stored last-seq hint lags behind", async () => {
+    const { repos, now } = setup();
+    await join(repos, anna);
+    const first = createMessagesService({ ...repos, now });
+    for (let i = 0; i < 3; i += 1) await first.sendMessage(anna, { circleId, clientId: `a${i}`, body: "x" });
+    // A restarted node whose hint says 1 while seqs 1-3 exist.
+    const lagging = { ...repos.messages, findLastSeq: async () => 1 };
+    const restarted = createMessagesService({ ...repos, messages: lagging, now });
+    const result = await restarted.sendMessage(anna, { circleId, clientId: "after-restart", body: "y" });
+    expect(result.message.seq).toBe(4);
+  });
+
   it("returns the stored message, not a new one, for a resend with the same clientId", async () => {
     const { repos, service } = setup();
     await join(repos, anna);

@@ -10,8 +10,8 @@ export type MessagesDependencies = {
   now: () => Date;
 };
 
-/** How often a send retries after another node took the same seq. */
-const SEQ_RETRIES = 20;
+/** How often a send retries after another node took the same seq (or the last-seq hint lagged). */
+const SEQ_RETRIES = 50;
 
 export type SendResult = { message: Message; isNew: boolean };
 
@@ -40,7 +40,8 @@ export function createMessagesService(deps: MessagesDependencies) {
   async function lastSeq(circleId: string, isFresh: boolean): Promise<number> {
     const cached = lastSeqByCircle.get(circleId);
     if (cached !== undefined && !isFresh) return cached;
-    const seq = await deps.messages.findLastSeq(circleId);
+    // Never move the cache back: the stored value may be a lagging hint.
+    const seq = Math.max(await deps.messages.findLastSeq(circleId), cached ?? 0);
     lastSeqByCircle.set(circleId, seq);
     // Bound the cache: it is only an optimisation, the index is the truth.
     if (lastSeqByCircle.size > 100_000) lastSeqByCircle.clear();
@@ -54,8 +55,11 @@ export function createMessagesService(deps: MessagesDependencies) {
     body: string,
   ): Promise<SendResult> {
     let isFresh = false;
+    let lastTried = 0;
     for (let attempt = 0; attempt < SEQ_RETRIES; attempt += 1) {
-      const seq = (await lastSeq(circleId, isFresh)) + 1;
+      // findLastSeq may lag behind (a hint); after a conflict, always move past the seq that failed.
+      const seq = Math.max((await lastSeq(circleId, isFresh)) + 1, lastTried + 1);
+      lastTried = seq;
       try {
         const message = await deps.messages.insert({
           circleId,

@@ -8,7 +8,7 @@ import {
   type NotificationKind,
   type NotificationPreferences,
 } from "@kring/protocol";
-import { foldAlert, isUrgent, type PageRequest } from "./alerts.service";
+import { isUrgent, type PageRequest } from "./alerts.service";
 import { quietHoursEnd } from "./local-time";
 import type {
   AlertRepository,
@@ -169,8 +169,12 @@ export function createDelivery(deps: DeliveryDependencies) {
     if (job.alertId) {
       const record = await deps.alerts.findById(job.alertId);
       if (!record || record.circleId !== job.circleId) return "skipped";
-      const alert = foldAlert(record, await deps.alerts.listEvents([job.circleId], [job.alertId]));
-      if (alert.status === "claimed" || alert.status === "resolved") return "skipped";
+      // Claimed or resolved: no more pages. Two `_id` reads (the event ids are deterministic).
+      const [isClaimed, isResolved] = await Promise.all([
+        deps.alerts.hasEvent(job.circleId, `${job.alertId}:claimed`),
+        deps.alerts.hasEvent(job.circleId, `${job.alertId}:resolved`),
+      ]);
+      if (isClaimed || isResolved) return "skipped";
     }
     const [user, circle, preferences] = await Promise.all([
       deps.users.findById(job.recipientId),

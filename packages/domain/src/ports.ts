@@ -127,6 +127,8 @@ export interface AlertRepository {
   listForCircles(circleIds: string[], limit: number): Promise<AlertRecord[]>;
   /** false when an event with this id exists already. */
   insertEvent(event: AlertEventRecord): Promise<boolean>;
+  /** Whether an event with this deterministic id exists (an `_id` read, cheap on every backend). */
+  hasEvent(circleId: string, eventId: string): Promise<boolean>;
   listEvents(circleIds: string[], alertIds: string[]): Promise<AlertEventRecord[]>;
 }
 
