@@ -10,6 +10,9 @@ export async function connectDatabase(uri: string, options: { dbName?: string } 
   const connection = mongoose.createConnection(uri, {
     ...(options.dbName ? { dbName: options.dbName } : {}),
     serverSelectionTimeoutMS: 10_000,
+    // Open connections up front: growing the pool under the first burst of sends was a visible
+    // latency spike against FerretDB.
+    minPoolSize: 10,
     // FerretDB and MongoDB both accept this; it makes every write wait for the journal.
     writeConcern: { w: 1, j: true },
   });

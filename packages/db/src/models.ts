@@ -85,16 +85,6 @@ messageSchema.index(
   { unique: true, name: "message_client_id_unique" },
 );
 
-/**
- * A hint of each circle's newest seq (_id = circle id), so finding it after a restart is an `_id`
- * read instead of a sort over the circle's history (a full scan on FerretDB/SQLite). It may lag
- * (it is written after the message); the unique (circleId, seq) index stays the truth.
- */
-const circleSeqSchema = new Schema(
-  { _id: { type: Schema.Types.ObjectId, required: true }, seq: { type: Number, required: true } },
-  { versionKey: false },
-);
-
 const readMarkerSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -116,7 +106,6 @@ export function registerModels(connection: Connection) {
     InvitationRedemption: connection.model("InvitationRedemption", redemptionSchema, "invitation_redemptions"),
     Message: connection.model("Message", messageSchema, "messages"),
     ReadMarker: connection.model("ReadMarker", readMarkerSchema, "read_markers"),
-    CircleSeq: connection.model("CircleSeq", circleSeqSchema, "circle_seqs"),
   };
 }
 export type Models = ReturnType<typeof registerModels>;

@@ -224,10 +224,6 @@ export function createRepositories(models: Models) {
           senderId: toObjectId(message.senderId),
         }),
       );
-      // Not awaited: the hint may lag, and the ack shouldn't wait for it.
-      models.CircleSeq.updateOne({ _id: toObjectId(message.circleId) }, { $max: { seq: message.seq } }, { upsert: true }).catch(
-        () => undefined,
-      );
       return toMessage(doc.toObject() as MessageDocument);
     },
     async findByClientId(circleId, senderId, clientId) {
@@ -239,8 +235,6 @@ export function createRepositories(models: Models) {
       return doc ? toMessage(doc) : null;
     },
     async findLastSeq(circleId) {
-      const hint = await models.CircleSeq.findById(toObjectId(circleId)).lean();
-      if (hint) return hint.seq;
       const doc = await models.Message.findOne({ circleId: toObjectId(circleId) }, { seq: 1 })
         .sort({ seq: -1 })
         .lean();
