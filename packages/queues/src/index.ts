@@ -30,6 +30,13 @@ export type QueueOptions = {
 /** BullMQ ids may not contain ":" (its key separator); ours are joined with "-". */
 export const jobIdOf = (...parts: (string | number)[]) => parts.map((p) => String(p).replaceAll(":", "_")).join("-");
 
+const channelRank = { in_app: 1, push: 2, sms: 3, email: 4 } as const;
+/**
+ * BullMQ priority (1 = first): urgent pages before routine notices, and within each the fastest
+ * channel first, so a burst of alerts shows up in the responders' apps before the emails go out.
+ */
+export const priorityOf = (job: DeliverNotificationJob) => (job.urgent ? 0 : 10) + channelRank[job.channel];
+
 /** Completed jobs are kept a day so a re-added id is still recognised as done. */
 const keepCompleted = { age: 24 * 3600, count: 50_000 };
 const keepFailed = { age: 7 * 24 * 3600 };
@@ -72,7 +79,11 @@ export function createQueues(options: QueueOptions) {
         jobs.map(({ job, delayMs }) => ({
           name: JobName.deliverNotification,
           data: job,
-          opts: { ...notificationOptions(delayMs), jobId: jobIdOf(job.sourceId, job.recipientId, job.channel) },
+          opts: {
+            ...notificationOptions(delayMs),
+            jobId: jobIdOf(job.sourceId, job.recipientId, job.channel),
+            priority: priorityOf(job),
+          },
         })),
       );
     },
