@@ -112,6 +112,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     client.on("error", (error) => logger.warn("redis adapter connection error", { message: error.message }));
   }
 
+  const digestWindowQueued = new Map<string, number>();
   let isDraining = false;
   let inFlightCount = 0;
   let onIdle: (() => void) | undefined;
@@ -187,9 +188,16 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
         inFlight,
         onMessageStored: (message) => {
           const window = digestWindowOf(now(), config.digestWindowMs);
+          // One Redis call per circle and window from this node; BullMQ's job id dedupes across nodes.
+          if (digestWindowQueued.get(message.circleId) === window.windowStart) return;
+          if (digestWindowQueued.size > 100_000) digestWindowQueued.clear();
+          digestWindowQueued.set(message.circleId, window.windowStart);
           queues.digests
             .circleActivity({ circleId: message.circleId, windowStart: window.windowStart }, window.endsInMs)
-            .catch((error: unknown) => logger.error("could not queue the digest check", error));
+            .catch((error: unknown) => {
+              digestWindowQueued.delete(message.circleId); // let the next message try again
+              logger.error("could not queue the digest check", error);
+            });
         },
       });
       registerAlertHandlers(socket, { alerts, logger, isDraining: () => isDraining, inFlight });
@@ -219,12 +227,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   );
   api.use(createMessagesRouter({ messages }));
   api.use(
-    createAlertsRouter({
-      alerts,
-      alertRepository: repositories.alerts,
-      memberships: repositories.memberships,
-      queues,
-    }),
+    createAlertsRouter({ alerts, queues }),
   );
   api.use(
     createNotificationsRouter({

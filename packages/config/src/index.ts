@@ -61,6 +61,21 @@ function formatIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
 }
 
+/** The settings the server and the worker share (database, Redis, queues, links). */
+function sharedSettings(e: z.infer<typeof ServerEnv> | z.infer<typeof WorkerEnv>) {
+  return {
+    env: e.NODE_ENV,
+    mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    redisPrefix: e.REDIS_PREFIX,
+    notificationAttempts: e.NOTIFICATION_ATTEMPTS,
+    notificationBackoffMs: e.NOTIFICATION_BACKOFF_MS,
+    appUrl: e.APP_URL,
+    vapidSubject: e.VAPID_SUBJECT,
+  };
+}
+
 /** Parses the server's environment; throws a ConfigError that says which variable to fix. */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = ServerEnv.safeParse(env);
@@ -69,11 +84,9 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   }
   const e = parsed.data;
   return {
-    env: e.NODE_ENV,
+    ...sharedSettings(e),
     host: e.HOST,
     port: e.PORT,
-    mongodbUri: e.MONGODB_URI,
-    redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     invitationTtlHours: e.INVITATION_TTL_HOURS,
@@ -81,12 +94,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     sendBurst: e.SEND_BURST,
     authRatePerMinute: e.AUTH_RATE_PER_MINUTE,
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    redisPrefix: e.REDIS_PREFIX,
-    notificationAttempts: e.NOTIFICATION_ATTEMPTS,
-    notificationBackoffMs: e.NOTIFICATION_BACKOFF_MS,
-    appUrl: e.APP_URL,
-    vapidSubject: e.VAPID_SUBJECT,
     digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
   };
 }
@@ -117,15 +124,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   }
   const e = parsed.data;
   return {
-    env: e.NODE_ENV,
-    mongodbUri: e.MONGODB_URI,
-    redisUrl: e.REDIS_URL,
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    redisPrefix: e.REDIS_PREFIX,
-    notificationAttempts: e.NOTIFICATION_ATTEMPTS,
-    notificationBackoffMs: e.NOTIFICATION_BACKOFF_MS,
-    appUrl: e.APP_URL,
-    vapidSubject: e.VAPID_SUBJECT,
+    ...sharedSettings(e),
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
     smsWebhookUrl: e.SMS_WEBHOOK_URL || undefined,

@@ -97,11 +97,19 @@ export type AlertsDependencies = {
   now: () => Date;
 };
 
-function groupByAlert(events: AlertEventRecord[]): Map<string, AlertEventRecord[]> {
+/** Folds many alerts at once from one list of events (grouped once, not filtered per alert). */
+export function foldAlerts(records: AlertRecord[], events: AlertEventRecord[]): Alert[] {
   const byAlert = new Map<string, AlertEventRecord[]>();
-  for (const event of events) byAlert.set(event.alertId, [...(byAlert.get(event.alertId) ?? []), event]);
-  return byAlert;
+  for (const event of events) {
+    const list = byAlert.get(event.alertId);
+    if (list) list.push(event);
+    else byAlert.set(event.alertId, [event]);
+  }
+  return records.map((record) => foldAlert(record, byAlert.get(record.id) ?? []));
 }
+
+/** The inbox order: what still needs someone first, then claimed, then resolved; newest first within each. */
+const inboxRank: Record<AlertStatus, number> = { open: 0, unanswered: 0, claimed: 1, resolved: 2 };
 
 const eventId = (alertId: string, ...parts: (string | number)[]) => [alertId, ...parts].join(":");
 
@@ -229,9 +237,19 @@ export function createAlertsService(deps: AlertsDependencies) {
       await requireMembership(deps.memberships, circleId, userId);
       const records = await deps.alerts.listForCircle(circleId, 200);
       const events = await deps.alerts.listEvents([circleId], records.map((r) => r.id));
-      const byAlert = groupByAlert(events);
-      const alerts = records.map((r) => foldAlert(r, byAlert.get(r.id) ?? []));
+      const alerts = foldAlerts(records, events);
       return status ? alerts.filter((a) => a.status === status) : alerts;
+    },
+
+    /** Alerts across all of the user's circles, for the professionals' and coordinators' inbox. */
+    async listInbox(userId: string, status?: AlertStatus): Promise<Alert[]> {
+      const circleIds = (await deps.memberships.listForUser(userId)).map((m) => m.circleId);
+      if (circleIds.length === 0) return [];
+      const records = await deps.alerts.listForCircles(circleIds, 200);
+      const events = await deps.alerts.listEvents(circleIds, records.map((r) => r.id));
+      return foldAlerts(records, events)
+        .filter((alert) => !status || alert.status === status)
+        .sort((a, b) => inboxRank[a.status] - inboxRank[b.status] || b.createdAt.localeCompare(a.createdAt));
     },
 
     async getEscalation(userId: string, circleId: string): Promise<Escalation> {
@@ -354,9 +372,9 @@ export function createAlertsService(deps: AlertsDependencies) {
       const missed = records.filter((r) => r.kind === "missed_checkin");
       if (missed.length > 0) {
         const events = await deps.alerts.listEvents([circleId], missed.map((r) => r.id));
-        const byAlert = groupByAlert(events);
-        for (const record of missed) {
-          if (foldAlert(record, byAlert.get(record.id) ?? []).status === "resolved") continue;
+        const folded = foldAlerts(missed, events);
+        for (const [index, record] of missed.entries()) {
+          if (folded[index]?.status === "resolved") continue;
           const isResolved = await deps.alerts.insertEvent({
             id: eventId(record.id, "resolved"),
             alertId: record.id,
