@@ -9,6 +9,8 @@ module.exports = {
   globalTeardown: "<rootDir>/packages/devstack/src/jest-global-teardown.ts",
   testTimeout: 30000,
   maxWorkers: 2,
+  // The JSON file is what .ci/run counts (scripts/jest-summary.js); the default reporter is for people.
+  reporters: ["default", ["<rootDir>/scripts/jest-json-reporter.js", { outputFile: ".cache/jest-results.json" }]],
   projects: [
     {
       displayName: "node",
