@@ -103,6 +103,10 @@ test("a coordinator signs up, creates a circle and invites a family member, who 
   await signUp(family, FAMILY_NAME, uniqueEmail("marie"));
   await family.page.getByLabel("Invitation code", { exact: true }).fill(code.toLowerCase());
   await family.page.getByRole("button", { name: "Join circle" }).click();
+  // The code first says which circle and which role it is for; only then does she join (issue #12).
+  await family.page.getByText(`"Anna's circle" invites you as Family.`, { exact: false }).waitFor();
+  await screenshot(family.page, "join-confirm");
+  await family.page.getByRole("button", { name: "Join Anna's circle" }).click();
   await family.page.getByRole("heading", { name: "Anna's circle" }).waitFor();
 });
 

@@ -8,9 +8,8 @@ import {
   digestWindowOf,
   createPager,
   createSessionsService,
-  createTokenBucketLimiter,
 } from "@kring/domain";
-import { createPresenceReader, createPresenceTracker, createQueues, socketIoRedisKey } from "@kring/queues";
+import { createPresenceReader, createPresenceTracker, createQueues, createRateLimits, socketIoRedisKey } from "@kring/queues";
 import { createHash, randomBytes } from "node:crypto";
 import { createAdapter } from "@socket.io/redis-adapter";
 import cors from "cors";
@@ -20,7 +19,7 @@ import http from "node:http";
 import type { Redis } from "ioredis";
 import { registerAlertHandlers } from "./features/alerts/alerts.handlers";
 import { createAlertsRouter } from "./features/alerts/alerts.routes";
-import { createAuthLimiter, createAuthRouter, createMeRouter } from "./features/auth/auth.routes";
+import { createAuthRouter, createMeRouter, limitByAddress } from "./features/auth/auth.routes";
 import { requireAuth } from "./features/auth/require-auth";
 import { createTokenService } from "./features/auth/tokens";
 import { createCirclesRouter } from "./features/circles/circles.routes";
@@ -31,7 +30,8 @@ import { createMessagesRouter } from "./features/messages/messages.routes";
 import { createNotificationsRouter } from "./features/notifications/notifications.routes";
 import { registerPresenceHandlers } from "./features/presence/presence.handlers";
 import { createPresenceRouter } from "./features/presence/presence.routes";
-import { createPairingRouter, createResidentsRouter } from "./features/sessions/sessions.routes";
+import { createOperatorRouter } from "./features/operator/operator.routes";
+import { createAccountSessionsRouter, createPairingRouter, createResidentsRouter } from "./features/sessions/sessions.routes";
 import { createWebAppRouter } from "./features/web-app/web-app.routes";
 import { loadVapidKeys } from "./features/notifications/vapid-keys";
 import { createErrorHandler, sendError } from "./http/errors";
@@ -49,12 +49,20 @@ export type AppConfig = Pick<
   | "sendRatePerSecond"
   | "sendBurst"
   | "authRatePerMinute"
+  | "trustProxy"
+  | "operatorToken"
+  | "maxSocketsPerUser"
   | "shutdownGraceMs"
   | "redisPrefix"
   | "notificationAttempts"
   | "notificationBackoffMs"
   | "digestWindowMs"
 > & {
+  /**
+   * Other sizes for named limits (packages/queues rate-limits.ts), e.g. `{"alert-raise": {points:
+   * 1000, windowSeconds: 1}}`: for load benchmarks and tests about something else, never from env.
+   */
+  rateLimitOverrides?: Partial<Record<string, { points: number; windowSeconds: number }>> | undefined;
   /** The built web app (apps/web/dist) to serve at /, if it exists. */
   webDistDir?: string | undefined;
 };
@@ -91,7 +99,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     generatePairingCode,
   });
   const isSessionActive = (sessionId: string) => sessions.isSessionActive(sessionId);
-  const sendLimiter = createTokenBucketLimiter({ ratePerSecond: config.sendRatePerSecond, burst: config.sendBurst });
+  const limits = createRateLimits(deps.redis, config.redisPrefix, config);
   const queues = createQueues({
     connection: deps.redis,
     prefix: config.redisPrefix,
@@ -100,8 +108,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   });
   const presence = createPresenceTracker(deps.redis, config.redisPrefix);
   const presenceReader = createPresenceReader(deps.redis, config.redisPrefix);
-  const typingLimiter = createTokenBucketLimiter({ ratePerSecond: 1, burst: 3 });
-  const limitByIp = createAuthLimiter(config.authRatePerMinute);
+  const limitByIp = limitByAddress(limits.authAddress);
   const vapidKeys = await loadVapidKeys(repositories.getOrCreateSetting);
   // The adapter gets connections of its own: the subscriber can't send other commands, and the
   // adapter doesn't catch failed publishes, so both wait out a Redis outage (no retry limit)
@@ -128,7 +135,8 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // The client address (for rate limits) is the peer's unless TRUST_PROXY names the proxies in front.
+  app.set("trust proxy", config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -154,10 +162,12 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
       tokens,
       sessions,
       limitByIp,
+      loginAccountLimit: limits.loginAccount,
       onSessionEnded: (sessionId) => rooms.endSession(sessionId),
     }),
   );
-  app.use(createPairingRouter({ sessions, tokens, limitByIp }));
+  app.use(createPairingRouter({ sessions, tokens, limitByIp, limits }));
+  app.use(createOperatorRouter({ operatorToken: config.operatorToken, queues }));
   app.get("/api/push/vapid-public-key", (_req, res) => {
     res.json({ publicKey: vapidKeys.publicKey });
   });
@@ -168,6 +178,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     memberships: repositories.memberships,
     users: repositories.users,
     isSessionActive,
+    reserveConnection: (socketId, userId) => presence.reserve(socketId, userId, config.maxSocketsPerUser),
     corsOrigins: config.corsOrigins,
     logger,
     adapter: createAdapter(adapterPublisher, adapterSubscriber, { key: socketIoRedisKey(config.redisPrefix) }),
@@ -175,14 +186,14 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
       registerPresenceHandlers(socket, {
         memberships: repositories.memberships,
         presence,
-        isOnline: (userId) => presenceReader.isOnline(userId),
-        typingLimiter,
+        isOnline: (userId, exceptSocketId) => presenceReader.isOnline(userId, exceptSocketId),
+        typingLimit: limits.typing,
         logger,
         isDraining: () => isDraining,
       });
       registerMessageHandlers(socket, {
         messages,
-        sendLimiter,
+        limits,
         logger,
         isDraining: () => isDraining,
         inFlight,
@@ -200,7 +211,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
             });
         },
       });
-      registerAlertHandlers(socket, { alerts, logger, isDraining: () => isDraining, inFlight });
+      registerAlertHandlers(socket, { alerts, logger, isDraining: () => isDraining, inFlight, limits });
     },
   });
   const rooms = createRealtimeRooms(io);
@@ -216,8 +227,9 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   const api = express.Router();
   api.use(requireAuth(tokens, isSessionActive));
   api.use(createMeRouter({ users: repositories.users }));
-  api.use(createCirclesRouter({ circles, rooms }));
+  api.use(createCirclesRouter({ circles, rooms, invitationLimit: limits.invitation }));
   api.use(createResidentsRouter({ sessions, rooms }));
+  api.use(createAccountSessionsRouter({ sessions, rooms }));
   api.use(
     createPresenceRouter({
       memberships: repositories.memberships,
@@ -235,7 +247,6 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
       pushSubscriptions: repositories.pushSubscriptions,
       deadLetters: repositories.deadLetters,
       memberships: repositories.memberships,
-      queues,
     }),
   );
   app.use("/api", api);

@@ -1,6 +1,7 @@
 import { toLocal } from "@kring/domain";
 import { eventually, sleep, startTestServer, type TestServer } from "@kring/server/testing";
-import { startPushService, startSmsWebhook, startSmtpCatcher } from "./testing/channel-servers";
+import https from "node:https";
+import { REBIND_TEST_HOST, startPushService, startSmsWebhook, startSmtpCatcher } from "./testing/channel-servers";
 import { createAnnasCircle, raise, setLadder } from "./testing/circle-fixture";
 import { startTestWorker, type TestWorker } from "./testing/worker-harness";
 
@@ -101,6 +102,66 @@ describe("notification channels", () => {
     });
   });
 
+  it("never contacts a push endpoint whose name resolves to an internal address, and forgets it", async () => {
+    // An "internal admin service" on another loopback address, which the push endpoint's name
+    // resolves to at send time (DNS rebinding: the name looked harmless when it was stored).
+    let internalHits = 0;
+    const internal = https.createServer((_req, res) => {
+      internalHits += 1;
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => internal.listen(0, "127.0.0.2", resolve));
+    const { port } = internal.address() as { port: number };
+    try {
+      const c = await createAnnasCircle(server);
+      await setLadder(server, c, ["jan"], 60);
+      await preferences(c.jan.token, { channels: { push: true, email: false, sms: false }, phone: null, quietHours: null });
+      const endpoint = `https://${REBIND_TEST_HOST}:${port}/internal-admin/reset?all=1`;
+      const stored = await server.request("POST", "/api/me/push-subscriptions", { token: c.jan.token, body: { ...push.subscription("unused"), endpoint } });
+      expect(stored.status).toBe(201); // the name does not resolve when it is stored
+      await raise(c);
+      await eventually(() => c.notifications.jan.length === 1, 5000, "in-app page");
+      await sleep(500);
+      expect(internalHits).toBe(0);
+      const remaining = () => worker.connection.collection("push_subscriptions").countDocuments({ endpoint });
+      let count = -1;
+      await eventually(() => count === 0, 3000, "subscription forgotten", async () => {
+        count = await remaining();
+      });
+      const deadLetters = await server.request("GET", `/api/circles/${c.circle.id}/dead-letters`, { token: c.sofie.token });
+      expect(deadLetters.body.deadLetters).toEqual([]);
+    } finally {
+      await new Promise((resolve) => internal.close(resolve));
+    }
+  });
+
+  it("records a neutral reason when a push service refuses, and follows no redirect", async () => {
+    const c = await createAnnasCircle(server);
+    await setLadder(server, c, ["jan"], 60);
+    await preferences(c.jan.token, { channels: { push: true, email: false, sms: false }, phone: null, quietHours: null });
+    await subscribe(c.jan.token, "jan-refused");
+    push.respondWith("jan-refused", 500);
+    await raise(c);
+    await eventually(() => push.received("jan-refused").length === 3, 8000, "three attempts");
+    let deadLetters = await server.request("GET", `/api/circles/${c.circle.id}/dead-letters`, { token: c.sofie.token });
+    await eventually(() => deadLetters.body.deadLetters.length === 1, 5000, "dead letter", async () => {
+      deadLetters = await server.request("GET", `/api/circles/${c.circle.id}/dead-letters`, { token: c.sofie.token });
+    });
+    expect(deadLetters.body.deadLetters[0]).toMatchObject({ channel: "push", error: "the push service did not accept the notification" });
+    expect(deadLetters.body.deadLetters[0].error).not.toMatch(/500/);
+
+    const d = await createAnnasCircle(server);
+    await setLadder(server, d, ["jan"], 60);
+    await preferences(d.jan.token, { channels: { push: true, email: false, sms: false }, phone: null, quietHours: null });
+    await subscribe(d.jan.token, "jan-redirected");
+    push.respondWith("jan-redirected", 307);
+    await raise(d);
+    await eventually(() => push.received("jan-redirected").length === 3, 8000, "three attempts, none redirected");
+    await sleep(300);
+    expect(push.received("jan-redirected")).toHaveLength(3);
+    expect(push.hits("redirect-target")).toBe(0);
+  });
+
   it("holds a call-me page back during quiet hours, but never an urgent Help", async () => {
     const c = await createAnnasCircle(server);
     await setLadder(server, c, ["jan"], 3600);
@@ -175,10 +236,11 @@ describe("notification channels", () => {
         error: "SMS webhook answered 500",
       });
       expect((await server.request("GET", `/api/circles/${c.circle.id}/dead-letters`, { token: c.marie.token })).status).toBe(403);
-      const health = await server.request("GET", "/api/queues/health", { token: c.sofie.token });
+      // Queue health is the operator's (issue #12): a coordinator is refused, the operator token is not.
+      const health = await server.request("GET", "/api/queues/health", { token: "test-operator-token-0123456789abcdef" });
       expect(health.status).toBe(200);
       expect(health.body.queues["kring-notifications"].failed).toBeGreaterThanOrEqual(1);
-      expect((await server.request("GET", "/api/queues/health", { token: c.marie.token })).status).toBe(403);
+      expect((await server.request("GET", "/api/queues/health", { token: c.sofie.token })).status).toBe(403);
     } finally {
       sms.respondWith(200);
     }

@@ -17,7 +17,7 @@ import webpush from "web-push";
 import { ZodError } from "zod";
 import { createEmailChannel } from "./channels/email.channel";
 import { createInAppChannel } from "./channels/in-app.channel";
-import { createPushChannel } from "./channels/push.channel";
+import { createPushChannel, type PushTransport } from "./channels/push.channel";
 import { createSmsWebhookChannel } from "./channels/sms.channel";
 import { processCheckinDeadline } from "./jobs/checkin-deadline.job";
 import { processDeliverNotification } from "./jobs/deliver-notification.job";
@@ -52,6 +52,8 @@ export async function createWorkerApp(deps: {
   redis: Redis;
   logger: Logger;
   now?: () => Date;
+  /** How push services are reached; production uses DNS and public addresses only. */
+  pushTransport?: PushTransport;
 }) {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -76,6 +78,7 @@ export async function createWorkerApp(deps: {
     push: createPushChannel({
       subscriptions: repositories.pushSubscriptions,
       vapid: { subject: config.vapidSubject, ...vapidKeys },
+      ...(deps.pushTransport ? { transport: deps.pushTransport } : {}),
     }),
     email,
     sms: createSmsWebhookChannel({ url: config.smsWebhookUrl, token: config.smsWebhookToken }),

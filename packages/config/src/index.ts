@@ -20,6 +20,15 @@ const ServerEnv = z.object({
   SEND_BURST: PositiveInt.default(30),
   /** Requests per minute per IP on the login/register endpoints. */
   AUTH_RATE_PER_MINUTE: PositiveInt.default(30),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits): "false" (none,
+   * the default), a hop count ("1"), or comma-separated addresses/subnets ("10.0.0.0/8,loopback").
+   */
+  TRUST_PROXY: z.string().default("false"),
+  /** Bearer token for operator endpoints (queue health); unset means they don't exist. */
+  OPERATOR_TOKEN: z.string().min(24, "OPERATOR_TOKEN must be at least 24 characters").optional(),
+  /** Open sockets per account across all nodes; the next one is refused until one closes. */
+  MAX_SOCKETS_PER_USER: PositiveInt.default(10),
   SHUTDOWN_GRACE_MS: PositiveInt.default(10_000),
   /** Prefix of every Redis key Kring writes (queues, Socket.IO adapter, presence). */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("kring"),
@@ -46,6 +55,10 @@ export type ServerConfig = {
   sendRatePerSecond: number;
   sendBurst: number;
   authRatePerMinute: number;
+  /** Express's `trust proxy` setting, parsed from TRUST_PROXY. */
+  trustProxy: boolean | number | string[];
+  operatorToken: string | undefined;
+  maxSocketsPerUser: number;
   shutdownGraceMs: number;
   redisPrefix: string;
   notificationAttempts: number;
@@ -76,6 +89,14 @@ function sharedSettings(e: z.infer<typeof ServerEnv> | z.infer<typeof WorkerEnv>
   };
 }
 
+/** TRUST_PROXY → express's `trust proxy`: false, a hop count, or a list of addresses/subnets. */
+export function parseTrustProxy(value: string): boolean | number | string[] {
+  const text = value.trim().toLowerCase();
+  if (text === "" || text === "false" || text === "0") return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(",").map((part) => part.trim()).filter(Boolean);
+}
+
 /** Parses the server's environment; throws a ConfigError that says which variable to fix. */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = ServerEnv.safeParse(env);
@@ -94,11 +115,14 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     sendBurst: e.SEND_BURST,
     authRatePerMinute: e.AUTH_RATE_PER_MINUTE,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    operatorToken: e.OPERATOR_TOKEN || undefined,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
   };
 }
 
-const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true }).extend({
+const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true, TRUST_PROXY: true, OPERATOR_TOKEN: true, MAX_SOCKETS_PER_USER: true }).extend({
   /** smtp://user:pass@host:port; unset means no email channel (`npm start` sets a local catcher). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Kring <no-reply@kring.invalid>"),
@@ -108,7 +132,7 @@ const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true }).e
   WORKER_CONCURRENCY: PositiveInt.default(50),
 });
 
-export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs"> & {
+export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "trustProxy" | "operatorToken" | "maxSocketsPerUser" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs"> & {
   smtpUrl: string | undefined;
   mailFrom: string;
   smsWebhookUrl: string | undefined;

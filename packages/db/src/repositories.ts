@@ -60,6 +60,7 @@ export function createRepositories(models: Models) {
     email: doc.isManaged ? "" : doc.email,
     name: doc.name,
     passwordHash: doc.passwordHash ?? "",
+    isManaged: doc.isManaged === true,
   });
 
   const users: UserRepository & ManagedUserRepository = {

@@ -37,14 +37,37 @@ describe("circles service", () => {
   });
 
   it("does not let family, professionals or residents invite", async () => {
-    const { service } = setup();
+    const { service, repos } = setup();
     const circle = await service.createCircle(sofie, "Anna");
-    for (const role of ["family", "professional", "resident"] as const) {
+    for (const role of ["family", "professional"] as const) {
       const { code } = await service.createInvitation(sofie, circle.id, role);
-      const member = (role === "family" ? marie : role === "professional" ? jan : "4".repeat(24));
+      const member = role === "family" ? marie : jan;
       await service.acceptInvitation(member, code);
       await expect(service.createInvitation(member, circle.id, "coordinator")).rejects.toMatchObject({ code: "forbidden" });
     }
+    // Residents are added by a coordinator (managed accounts), never invited.
+    const resident = "4".repeat(24);
+    await repos.memberships.add({ circleId: circle.id, userId: resident, role: "resident", joinedAt: new Date() });
+    await expect(service.createInvitation(resident, circle.id, "coordinator")).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("never creates or honours an invitation with the resident role", async () => {
+    const { service, repos } = setup();
+    const circle = await service.createCircle(sofie, "Anna");
+    await expect(service.createInvitation(sofie, circle.id, "resident" as never)).rejects.toMatchObject({ code: "validation_failed" });
+    // One stored before the rule existed is refused at preview and accept.
+    await repos.invitations.create({ circleId: circle.id, code: "OLDRESIDENTCODE1", role: "resident", createdBy: sofie, expiresAt: new Date("2027-01-01T00:00:00Z") });
+    await expect(service.previewInvitation("OLDRESIDENTCODE1")).rejects.toMatchObject({ code: "gone" });
+    await expect(service.acceptInvitation(marie, "OLDRESIDENTCODE1")).rejects.toMatchObject({ code: "gone" });
+  });
+
+  it("shows the circle and the role before accepting", async () => {
+    const { service } = setup();
+    const circle = await service.createCircle(sofie, "Anna");
+    const { code, expiresAt } = await service.createInvitation(sofie, circle.id, "family");
+    await expect(service.previewInvitation(code)).resolves.toEqual({ circle: { id: circle.id, name: "Anna" }, role: "family", expiresAt });
+    // Previewing does not use the code up.
+    await expect(service.acceptInvitation(marie, code)).resolves.toMatchObject({ myRole: "family" });
   });
 
   it("lets exactly one of concurrent accepts of one code succeed", async () => {

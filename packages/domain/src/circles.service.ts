@@ -1,4 +1,4 @@
-import type { Circle, CircleWithUnread, Member, Role } from "@kring/protocol";
+import type { Circle, CircleWithUnread, InvitationPreview, InvitationRole, Member, Role } from "@kring/protocol";
 import { DomainError, DuplicateKeyError } from "./errors";
 import type {
   CircleRepository,
@@ -40,6 +40,23 @@ export async function requireMembership(
 }
 
 export function createCirclesService(deps: CirclesDependencies) {
+  async function findUsableInvitation(code: string) {
+    const invitation = await deps.invitations.findByCode(code);
+    if (!invitation) throw new DomainError("not_found", "This invitation code does not exist.");
+    if (invitation.expiresAt.getTime() <= deps.now().getTime()) {
+      throw new DomainError("gone", "This invitation has expired. Ask the coordinator for a new code.");
+    }
+    if (await deps.invitations.isRedeemed(invitation.circleId, invitation.id)) {
+      throw new DomainError("gone", "This invitation has already been used. Ask the coordinator for a new code.");
+    }
+    const role = invitation.role;
+    // An invitation stored with the resident role (before that was refused) is never honoured.
+    if (role === "resident") throw new DomainError("gone", "This invitation is no longer valid. Ask the coordinator for a new code.");
+    const circle = await deps.circles.findById(invitation.circleId);
+    if (!circle) throw new DomainError("not_found", "The circle of this invitation no longer exists.");
+    return { invitation: { ...invitation, role }, circle };
+  }
+
   return {
     async createCircle(userId: string, name: string): Promise<Circle> {
       const now = deps.now();
@@ -78,10 +95,14 @@ export function createCirclesService(deps: CirclesDependencies) {
       return memberships.map((m) => ({ userId: m.userId, name: names.get(m.userId) ?? "", role: m.role }));
     },
 
-    async createInvitation(userId: string, circleId: string, role: Role) {
+    async createInvitation(userId: string, circleId: string, role: InvitationRole) {
       const membership = await requireMembership(deps.memberships, circleId, userId);
       if (!canInvite(membership.role)) {
         throw new DomainError("forbidden", "Only a coordinator of this circle can invite people.");
+      }
+      // The schema already refuses it; the rule lives here too because it is what stops an account takeover.
+      if ((role as Role) === "resident") {
+        throw new DomainError("validation_failed", "Residents are not invited: add them as a resident of the circle and pair their tablet.");
       }
       const expiresAt = new Date(deps.now().getTime() + deps.invitationTtlMs);
       const invitation = await deps.invitations.create({
@@ -94,19 +115,16 @@ export function createCirclesService(deps: CirclesDependencies) {
       return { code: invitation.code, expiresAt: invitation.expiresAt.toISOString() };
     },
 
+    /** What accepting this code would do: shown to the person before they accept. */
+    async previewInvitation(code: string): Promise<InvitationPreview> {
+      const { invitation, circle } = await findUsableInvitation(code);
+      return { circle: { id: circle.id, name: circle.name }, role: invitation.role, expiresAt: invitation.expiresAt.toISOString() };
+    },
+
     /** Single use: of two people racing with one code, exactly one joins. */
     async acceptInvitation(userId: string, code: string): Promise<Circle> {
-      const invitation = await deps.invitations.findByCode(code);
-      if (!invitation) throw new DomainError("not_found", "This invitation code does not exist.");
+      const { invitation, circle } = await findUsableInvitation(code);
       const now = deps.now();
-      if (invitation.expiresAt.getTime() <= now.getTime()) {
-        throw new DomainError("gone", "This invitation has expired. Ask the coordinator for a new code.");
-      }
-      if (await deps.invitations.isRedeemed(invitation.circleId, invitation.id)) {
-        throw new DomainError("gone", "This invitation has already been used. Ask the coordinator for a new code.");
-      }
-      const circle = await deps.circles.findById(invitation.circleId);
-      if (!circle) throw new DomainError("not_found", "The circle of this invitation no longer exists.");
       if (await deps.memberships.find(circle.id, userId)) {
         throw new DomainError("conflict", "You are already a member of this circle.");
       }

@@ -5,6 +5,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** With `rate_limited` and `unavailable`: when trying again makes sense. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "DomainError";

@@ -15,7 +15,8 @@ import type {
 // What the domain needs from storage. packages/db implements these with mongoose;
 // unit tests implement them in memory. Every circle-data method takes the circle id.
 
-export type UserRecord = { id: string; email: string; name: string; passwordHash: string };
+/** `isManaged`: a resident's account that a coordinator created (no email, no password). */
+export type UserRecord = { id: string; email: string; name: string; passwordHash: string; isManaged: boolean };
 
 export interface UserRepository {
   /** Throws DuplicateKeyError("email") when the email is taken. */

@@ -1,4 +1,4 @@
-import { type Circle, type Device, PAIRING_CODE_TTL_MINUTES } from "@kring/protocol";
+import { type AccountSession, type Circle, type Device, PAIRING_CODE_TTL_MINUTES } from "@kring/protocol";
 import { requireMembership } from "./circles.service";
 import { DomainError } from "./errors";
 import type {
@@ -92,11 +92,16 @@ export function createSessionsService(deps: SessionsDependencies) {
       return { userId: user.id, name: user.name, role: "resident" as const };
     },
 
+    /**
+     * A pairing code signs a tablet in as the resident without a password, so it exists only for
+     * managed resident accounts (created by a coordinator, no email, no password): never for a
+     * person who has an account of their own, whatever role they hold in the circle.
+     */
     async createPairingCode(coordinatorId: string, circleId: string, residentId: string) {
       await requireCoordinator(coordinatorId, circleId);
-      const resident = await deps.memberships.find(circleId, residentId);
-      if (resident?.role !== "resident") {
-        throw new DomainError("validation_failed", "Pairing codes are for residents of this circle.");
+      const [resident, user] = await Promise.all([deps.memberships.find(circleId, residentId), deps.users.findById(residentId)]);
+      if (resident?.role !== "resident" || !user?.isManaged) {
+        throw new DomainError("validation_failed", "Pairing codes are only for residents that a coordinator added to this circle.");
       }
       const expiresAt = new Date(deps.now().getTime() + PAIRING_CODE_TTL_MINUTES * 60_000);
       const pairing = await deps.pairings.create({
@@ -118,13 +123,35 @@ export function createSessionsService(deps: SessionsDependencies) {
       }
       const membership = await deps.memberships.find(pairing.circleId, pairing.userId);
       const [user, circle] = await Promise.all([deps.users.findById(pairing.userId), deps.circles.findById(pairing.circleId)]);
-      if (!membership || !user || !circle) throw new DomainError("gone", "This pairing code is no longer valid.");
+      if (!membership || !user || !circle || membership.role !== "resident" || !user.isManaged) {
+        throw new DomainError("gone", "This pairing code is no longer valid.");
+      }
       if (!(await deps.pairings.redeem(pairing.circleId, pairing.id, deps.now()))) {
         throw new DomainError("gone", "This pairing code has already been used. Ask the coordinator for a new one.");
       }
       const { session, deviceToken } = await startSession(user, "tablet", deviceName ?? "Tablet");
       const circleView: Circle = { id: circle.id, name: circle.name, myRole: membership.role };
       return { session, deviceToken, user, circle: circleView };
+    },
+
+    /** Every signed-in device of the caller's own account (browsers and paired tablets), newest first. */
+    async listMySessions(userId: string, currentSessionId: string | undefined): Promise<AccountSession[]> {
+      const [browsers, tablets] = await Promise.all([
+        deps.sessions.listForUsers([userId], "browser"),
+        deps.sessions.listForUsers([userId], "tablet"),
+      ]);
+      return [...browsers, ...tablets]
+        .filter((session) => session.userId === userId)
+        .sort((a, b) => b.lastUsedAt.getTime() - a.lastUsedAt.getTime())
+        .map((session) => ({ ...toDevice(session), kind: session.kind, isCurrent: session.id === currentSessionId }));
+    },
+
+    /** Signs one of the caller's own devices out; someone else's session is "not found". */
+    async revokeMySession(userId: string, sessionId: string): Promise<SessionRecord> {
+      const session = await deps.sessions.findById(sessionId);
+      if (!session || session.userId !== userId) throw new DomainError("not_found", "No such device on your account.");
+      if (!session.revokedAt) await deps.sessions.revoke(session.id, deps.now());
+      return session;
     },
 
     /** The paired tablets of this circle's residents. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id } from "./common";
+import { Id, ShortText } from "./common";
 
 export const Email = z
   .string()
@@ -11,7 +11,7 @@ export const Email = z
 /** At least 10 characters; capped so that hashing a huge string can't be used to burn CPU. */
 export const Password = z.string().min(10, "must be at least 10 characters").max(256);
 
-export const PersonName = z.string().trim().min(1).max(100);
+export const PersonName = ShortText(1, 100);
 
 export const RegisterBody = z.strictObject({ email: Email, password: Password, name: PersonName });
 export type RegisterBody = z.infer<typeof RegisterBody>;

@@ -29,7 +29,11 @@ export const httpStatusByErrorCode: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-export const ErrorBody = z.object({ code: ErrorCode, message: z.string() });
+/**
+ * `retryAfterMs` comes with `rate_limited` and `unavailable`: how long to wait before trying again
+ * (REST answers also carry the `Retry-After` header, in seconds).
+ */
+export const ErrorBody = z.object({ code: ErrorCode, message: z.string(), retryAfterMs: z.number().int().min(0).optional() });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** REST error envelope: `{"error":{"code","message"}}`. */

@@ -45,8 +45,30 @@ export const DEFAULT_NOTIFICATION_PREFERENCES: NotificationPreferences = {
   language: "nl",
 };
 
+/**
+ * A browser's push endpoint: https on a public host name (push services have one). IP literals,
+ * `localhost`, credentials in the URL and internal-only name suffixes are refused here; the server
+ * and the worker also check what the name resolves to.
+ */
+export const PushEndpoint = z
+  .string()
+  .url()
+  .max(2048)
+  .refine((value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return false;
+    }
+    const host = url.hostname.toLowerCase().replace(/\.$/, "");
+    const isIpLiteral = /^[\d.]+$/.test(host) || host.startsWith("[") || host.includes(":");
+    const isInternalName = !host.includes(".") || /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa|corp)$/.test(host);
+    return url.protocol === "https:" && !url.username && !url.password && !isIpLiteral && !isInternalName;
+  }, "must be an https URL of a public push service");
+
 export const PushSubscriptionBody = z.strictObject({
-  endpoint: z.string().url().max(2048).refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL"),
+  endpoint: PushEndpoint,
   expirationTime: z.number().nullable().optional(),
   keys: z.strictObject({ p256dh: z.string().min(1).max(256), auth: z.string().min(1).max(64) }),
 });

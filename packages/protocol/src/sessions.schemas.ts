@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, IsoDate } from "./common";
+import { Id, IsoDate, ShortText } from "./common";
 import { User } from "./auth.schemas";
 import { Circle } from "./circles.schemas";
 import { PersonName } from "./auth.schemas";
@@ -11,7 +11,7 @@ import { PersonName } from "./auth.schemas";
 /** Opaque, 43 characters (32 random bytes, base64url). Keep it like a password. */
 export const DeviceToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "not a device token");
 
-export const DeviceName = z.string().trim().min(1).max(60);
+export const DeviceName = ShortText(1, 60);
 
 export const DeviceTokenBody = z.strictObject({ deviceToken: DeviceToken });
 export type DeviceTokenBody = z.infer<typeof DeviceTokenBody>;
@@ -43,6 +43,12 @@ export const Device = z.object({
 export type Device = z.infer<typeof Device>;
 export const DevicesResponse = z.object({ devices: z.array(Device) });
 export const DeviceParams = z.strictObject({ id: Id, deviceId: Id });
+
+/** `GET /api/me/sessions`: every signed-in device of the caller's own account. */
+export const AccountSession = Device.extend({ kind: z.enum(["browser", "tablet"]), isCurrent: z.boolean() });
+export type AccountSession = z.infer<typeof AccountSession>;
+export const AccountSessionsResponse = z.object({ sessions: z.array(AccountSession) });
+export const SessionParams = z.strictObject({ sessionId: Id });
 export const ResidentParams = z.strictObject({ id: Id, userId: Id });
 
 export const PresenceEntry = z.object({ userId: Id, isOnline: z.boolean(), lastSeenAt: IsoDate.nullable() });

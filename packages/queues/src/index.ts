@@ -159,6 +159,7 @@ export function createQueues(options: QueueOptions) {
 export type KringQueues = ReturnType<typeof createQueues>;
 
 export { createPresenceReader, createPresenceTracker, type PresenceTracker } from "./presence";
+export { createRateLimits, type LimitSpec, type RateLimits } from "./rate-limits";
 
 /** The Socket.IO Redis adapter's and emitter's key, so server nodes and the worker meet. */
 export const socketIoRedisKey = (prefix: string) => `${prefix}:socket.io`;

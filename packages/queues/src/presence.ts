@@ -12,13 +12,15 @@ const presenceKey = (prefix: string, userId: string) => `${prefix}:presence:${us
 const lastSeenKey = (prefix: string, userId: string) => `${prefix}:last-seen:${userId}`;
 
 export function createPresenceReader(redis: Redis, prefix: string): PresenceReader & {
+  isOnline(userId: string, exceptSocketId?: string): Promise<boolean>;
   lastSeen(userId: string): Promise<Date | null>;
 } {
   return {
-    async isOnline(userId) {
+    /** Any live socket of the user's (other than `exceptSocketId`, the one connecting now). */
+    async isOnline(userId: string, exceptSocketId?: string) {
       const entries = await redis.hgetall(presenceKey(prefix, userId));
       const now = Date.now();
-      return Object.values(entries).some((expiry) => Number(expiry) > now);
+      return Object.entries(entries).some(([socketId, expiry]) => socketId !== exceptSocketId && Number(expiry) > now);
     },
     async lastSeen(userId) {
       const value = await redis.get(lastSeenKey(prefix, userId));
@@ -26,6 +28,26 @@ export function createPresenceReader(redis: Redis, prefix: string): PresenceRead
     },
   };
 }
+
+/**
+ * Atomically: forget the user's expired sockets, then add this one only if fewer than `cap` are
+ * connected (across every node). KEYS[1] presence hash; ARGV socket id, expiry, now, cap, ttl.
+ */
+const RESERVE_SCRIPT = `
+local entries = redis.call('HGETALL', KEYS[1])
+local live = 0
+for i = 1, #entries, 2 do
+  if tonumber(entries[i + 1]) <= tonumber(ARGV[3]) then
+    redis.call('HDEL', KEYS[1], entries[i])
+  elseif entries[i] ~= ARGV[1] then
+    live = live + 1
+  end
+end
+if live >= tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+`;
 
 /** The server side: records its own sockets and refreshes them until stopped. */
 export function createPresenceTracker(redis: Redis, prefix: string, options: { ttlMs?: number; refreshMs?: number } = {}) {
@@ -49,6 +71,15 @@ export function createPresenceTracker(redis: Redis, prefix: string, options: { t
   timer.unref();
 
   return {
+    /**
+     * Claims one of the user's `cap` connection slots for a socket that is being authenticated;
+     * false when the user already has `cap` live sockets. A refused or failed handshake releases it.
+     */
+    async reserve(socketId: string, userId: string, cap: number): Promise<boolean> {
+      const now = Date.now();
+      const result = await redis.eval(RESERVE_SCRIPT, 1, presenceKey(prefix, userId), socketId, String(now + ttlMs), String(now), String(cap), String(ttlMs));
+      return result === 1;
+    },
     async connected(socketId: string, userId: string) {
       local.set(socketId, userId);
       await write([[socketId, userId]]);

@@ -19,13 +19,29 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
 
 /** Turns anything thrown into the `{code, message}` a client sees; unknown errors never leak details. */
 export function toErrorBody(error: unknown, logger: Logger): ErrorBody {
-  if (error instanceof DomainError) return { code: error.code, message: error.message };
+  if (error instanceof DomainError) {
+    return error.retryAfterMs === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+  }
   logger.error("unexpected error", error);
   return { code: "internal", message: "Something went wrong on the server. Please try again." };
 }
 
 export function sendError(res: Parameters<RequestHandler>[1], code: ErrorCode, message: string) {
   res.status(httpStatusByErrorCode[code]).json({ error: { code, message } });
+}
+
+/** 429 and 503 say when to come back: `Retry-After` in whole seconds, and `retryAfterMs` in the body. */
+function sendErrorBody(res: Parameters<RequestHandler>[1], body: ErrorBody) {
+  if (body.retryAfterMs !== undefined) res.setHeader("Retry-After", String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
+  res.status(httpStatusByErrorCode[body.code]).json({ error: body });
+}
+
+/** zlib's errors while body-parser inflates a gzip/deflate/br body that is not what it claims. */
+function isCorruptCompressedBody(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("Z_") || code.startsWith("ERR_BROTLI") || code === "ERR__ERROR_FORMAT_PADDING_1");
 }
 
 /** body-parser failures (malformed JSON, too large) keep their meaning instead of becoming 500s. */
@@ -40,11 +56,14 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, "validation_failed", "The request body is not valid JSON.");
       return;
     }
-    if (typeof type === "string" && type.startsWith("entity.") || type === "charset.unsupported" || type === "encoding.unsupported") {
+    if ((typeof type === "string" && type.startsWith("entity.")) || type === "charset.unsupported" || type === "encoding.unsupported") {
       sendError(res, "validation_failed", "The request body could not be read.");
       return;
     }
-    const body = toErrorBody(error, logger);
-    res.status(httpStatusByErrorCode[body.code]).json({ error: body });
+    if (isCorruptCompressedBody(error)) {
+      sendError(res, "validation_failed", "The request body could not be decompressed. Send it uncompressed or correctly encoded.");
+      return;
+    }
+    sendErrorBody(res, toErrorBody(error, logger));
   };
 }

@@ -10,6 +10,14 @@ import type { KringServer, KringSocket } from "./socket-types";
 /** Largest socket frame accepted; bigger ones close the connection (engine.io's own guard). */
 export const MAX_SOCKET_FRAME_BYTES = 64 * 1024;
 
+/** How long a client refused for too many connections waits before trying again. */
+export const CONNECTION_LIMIT_RETRY_MS = 30_000;
+
+/** A handshake refusal the client can read: `connect_error` with `message` and `data`. */
+function refusal(message: string, data: { code: string; message: string; retryAfterMs?: number }): Error {
+  return Object.assign(new Error(message), { data });
+}
+
 export function createSocketServer(
   httpServer: http.Server,
   deps: {
@@ -17,6 +25,11 @@ export function createSocketServer(
     memberships: MembershipRepository;
     users: UserRepository;
     isSessionActive: (sessionId: string) => Promise<boolean>;
+    /**
+     * Claims one of the user's connection slots (across all nodes); false when they have too many
+     * sockets open already. The slot is released when the socket disconnects.
+     */
+    reserveConnection(socketId: string, userId: string): Promise<boolean>;
     corsOrigins: string[];
     logger: Logger;
     /** The Redis adapter, so an emit reaches the sockets on every server node. */
@@ -55,6 +68,15 @@ export function createSocketServer(
       // Confirm each circle (this also warms the membership cache, so the first send after a
       // connect doesn't pay for the lookup while the user waits for the ack).
       const confirmed = await Promise.all(circleIds.map((circleId) => deps.memberships.find(circleId, userId)));
+      if (!(await deps.reserveConnection(socket.id, userId))) {
+        return next(
+          refusal("too_many_connections", {
+            code: "rate_limited",
+            message: "Kring is open on too many screens with this account. Close one, and this one will connect.",
+            retryAfterMs: CONNECTION_LIMIT_RETRY_MS,
+          }),
+        );
+      }
       socket.data = {
         userId,
         name: user.name,

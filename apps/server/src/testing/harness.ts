@@ -18,6 +18,9 @@ export const testConfig: AppConfig = {
   sendRatePerSecond: 10,
   sendBurst: 30,
   authRatePerMinute: 10_000,
+  trustProxy: false,
+  operatorToken: "test-operator-token-0123456789abcdef",
+  maxSocketsPerUser: 10,
   shutdownGraceMs: 5_000,
   redisPrefix: "kring-test",
   notificationAttempts: 3,
@@ -103,6 +106,21 @@ export async function startTestServer(
     return member;
   }
 
+  /**
+   * Adds a managed resident (no email, no password) and pairs a tablet for them, the way a
+   * coordinator does: residents are never invited. Returns the tablet's token.
+   */
+  async function addResident(coordinatorToken: string, circleId: string, name = "Anna") {
+    const added = await request("POST", `/api/circles/${circleId}/residents`, { token: coordinatorToken, body: { name } });
+    if (added.status !== 201) throw new Error(`add resident failed: ${added.status}`);
+    const userId = added.body.member.userId as string;
+    const code = await request("POST", `/api/circles/${circleId}/residents/${userId}/pairing-codes`, { token: coordinatorToken });
+    if (code.status !== 201) throw new Error(`pairing code failed: ${code.status}`);
+    const paired = await request("POST", "/api/devices/pair", { body: { code: code.body.code, deviceName: `${name}'s tablet` } });
+    if (paired.status !== 200) throw new Error(`pairing failed: ${paired.status}`);
+    return { token: paired.body.token as string, user: paired.body.user as { id: string; email: string; name: string } };
+  }
+
   async function connect(token: string | undefined, extra: { autoConnect?: boolean } = {}): Promise<ClientSocket> {
     const socket: ClientSocket = connectClient(baseUrl, {
       auth: token === undefined ? {} : { token },
@@ -131,7 +149,7 @@ export async function startTestServer(
     redis.disconnect();
   }
 
-  return { kring, baseUrl, redisPrefix, redis, request, registerUser, createCircle, addMember, connect, stop, connection, dbName };
+  return { kring, baseUrl, redisPrefix, redis, request, registerUser, createCircle, addMember, addResident, connect, stop, connection, dbName };
 }
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 

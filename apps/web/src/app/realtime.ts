@@ -54,6 +54,15 @@ export function startRealtime(userId: string): () => void {
   socket.on("connect_error", (error) => {
     connection.setStatus("offline");
     if (error.message === "unauthorized") void reconnectWithFreshToken();
+    // Open on too many screens: the server refused this one; try again after the wait it asked for
+    // (socket.io does not retry a refusal by itself).
+    if (error.message === "too_many_connections") {
+      const data = (error as { data?: { retryAfterMs?: unknown } }).data;
+      const waitMs = typeof data?.retryAfterMs === "number" ? data.retryAfterMs : 30_000;
+      setTimeout(() => {
+        if (!isStopped && !socket.connected) socket.connect();
+      }, waitMs);
+    }
   });
 
   socket.on("message:new", (message) => {

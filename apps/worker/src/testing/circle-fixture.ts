@@ -11,7 +11,7 @@ export async function createAnnasCircle(server: TestServer) {
   const marie = await server.addMember(sofie.token, circle.id, "family", "Marie");
   const jan = await server.addMember(sofie.token, circle.id, "family", "Jan");
   const nina = await server.addMember(sofie.token, circle.id, "professional", "Nina");
-  const anna = await server.addMember(sofie.token, circle.id, "resident", "Anna");
+  const anna = await server.addResident(sofie.token, circle.id, "Anna");
   const people = { sofie, marie, jan, nina, anna };
   type Person = keyof typeof people;
   const sockets = {} as Record<Person, ClientSocket>;

@@ -4,6 +4,7 @@ import { createLogger } from "@kring/logger";
 import type { TestServer } from "@kring/server/testing";
 import { Redis } from "ioredis";
 import { createWorkerApp, type WorkerAppConfig } from "../create-worker";
+import { testPushTransport } from "./channel-servers";
 
 export const testWorkerConfig: Omit<WorkerAppConfig, "redisPrefix"> = {
   notificationAttempts: 3,
@@ -32,6 +33,7 @@ export async function startTestWorker(
     redis,
     logger: createLogger({ level: "error" }),
     ...(options.now ? { now: options.now } : {}),
+    pushTransport: testPushTransport,
   });
   return {
     ...worker,

@@ -33,7 +33,7 @@ export function createInMemoryRepositories() {
     async create(input) {
       await tick();
       if (userRows.some((u) => u.email === input.email)) throw new DuplicateKeyError("email");
-      const user = { ...input, id: newId() };
+      const user = { ...input, id: newId(), isManaged: false };
       userRows.push(user);
       return user;
     },

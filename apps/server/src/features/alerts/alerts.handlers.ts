@@ -1,4 +1,4 @@
-import type { AlertsService } from "@kring/domain";
+import type { AlertsService, RateLimit } from "@kring/domain";
 import { AlertClaimPayload, AlertRaisePayload, AlertResolvePayload, CheckinOkPayload } from "@kring/protocol";
 import { parseInput } from "../../http/errors";
 import type { Logger } from "@kring/logger";
@@ -13,7 +13,14 @@ import type { InFlight } from "../messages/messages.handlers";
  */
 export function registerAlertHandlers(
   socket: KringSocket,
-  deps: { alerts: AlertsService; logger: Logger; isDraining: () => boolean; inFlight: InFlight },
+  deps: {
+    alerts: AlertsService;
+    logger: Logger;
+    isDraining: () => boolean;
+    inFlight: InFlight;
+    /** Per user, across nodes: a flood of raises would page (and text) everyone again and again. */
+    limits: { alertRaise: RateLimit; alertClaim: RateLimit; checkin: RateLimit };
+  },
 ) {
   const { userId } = socket.data;
   const tracked = <T>(work: () => Promise<T>) => async () => {
@@ -30,6 +37,7 @@ export function registerAlertHandlers(
     "alert:raise",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertRaisePayload, payload);
+      await deps.limits.alertRaise.consume(userId);
       return tracked(async () => ({ alert: (await deps.alerts.raiseAlert(userId, input)).alert }))();
     }),
   );
@@ -37,6 +45,7 @@ export function registerAlertHandlers(
     "alert:claim",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertClaimPayload, payload);
+      await deps.limits.alertClaim.consume(userId);
       return tracked(async () => ({ alert: await deps.alerts.claimAlert(userId, input.alertId) }))();
     }),
   );
@@ -44,6 +53,7 @@ export function registerAlertHandlers(
     "alert:resolve",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertResolvePayload, payload);
+      await deps.limits.alertClaim.consume(userId);
       return tracked(async () => ({ alert: await deps.alerts.resolveAlert(userId, input) }))();
     }),
   );
@@ -51,6 +61,7 @@ export function registerAlertHandlers(
     "checkin:ok",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(CheckinOkPayload, payload);
+      await deps.limits.checkin.consume(userId);
       return tracked(async () => ({ checkin: await deps.alerts.checkIn(userId, input.circleId) }))();
     }),
   );

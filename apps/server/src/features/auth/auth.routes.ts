@@ -1,4 +1,4 @@
-import { createTokenBucketLimiter, DomainError, DuplicateKeyError, type SessionsService, type UserRepository } from "@kring/domain";
+import { DomainError, DuplicateKeyError, type RateLimit, type SessionsService, type UserRepository } from "@kring/domain";
 import { DeviceTokenBody, LoginBody, RegisterBody } from "@kring/protocol";
 import { type RequestHandler, Router } from "express";
 import { parseInput } from "../../http/errors";
@@ -6,13 +6,14 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
 import { currentUserId, requireAuth } from "./require-auth";
 import type { TokenService } from "./tokens";
 
-/** Per client address: slows password guessing, account spraying and pairing-code guessing. */
-export function createAuthLimiter(authRatePerMinute: number): RequestHandler {
-  const limiter = createTokenBucketLimiter({ ratePerSecond: authRatePerMinute / 60, burst: authRatePerMinute });
-  return (req, _res, next) => {
-    if (!limiter.tryTake(req.ip ?? "unknown")) {
-      throw new DomainError("rate_limited", "Too many attempts. Wait a minute and try again.");
-    }
+/**
+ * Per client address, across all server nodes: slows password guessing, account spraying and
+ * pairing-code guessing. The address is the socket's peer unless TRUST_PROXY names the proxies
+ * whose X-Forwarded-For may be believed (otherwise anyone could rotate that header).
+ */
+export function limitByAddress(limit: RateLimit): RequestHandler {
+  return async (req, _res, next) => {
+    await limit.consume(req.ip ?? req.socket.remoteAddress ?? "unknown");
     next();
   };
 }
@@ -30,6 +31,8 @@ export function createAuthRouter(deps: {
   tokens: TokenService;
   sessions: SessionsService;
   limitByIp: RequestHandler;
+  /** Sign-in attempts per account, whatever the address: guessing one person's password stops here. */
+  loginAccountLimit: RateLimit;
   onSessionEnded: (sessionId: string) => void;
 }) {
   const router = Router();
@@ -53,6 +56,9 @@ export function createAuthRouter(deps: {
 
   router.post("/api/auth/login", deps.limitByIp, async (req, res) => {
     const body = parseInput(LoginBody, req.body);
+    // Counted before the password is checked, so even the right password waits out the window
+    // once it is used up: otherwise a guesser learns the answer from the one 200 among the 429s.
+    await deps.loginAccountLimit.consume(body.email);
     const user = await deps.users.findByEmail(body.email);
     if (!user || !user.passwordHash) {
       await burnPasswordCheck(body.password);
@@ -61,6 +67,7 @@ export function createAuthRouter(deps: {
     if (!(await verifyPassword(user.passwordHash, body.password))) {
       throw new DomainError("unauthorized", "Wrong email or password.");
     }
+    await deps.loginAccountLimit.reset(body.email);
     const { session, deviceToken } = await deps.sessions.startSession(user, "browser", browserName(req.headers["user-agent"]));
     const token = await deps.tokens.issue(user.id, session.id);
     res.json({ token, user: publicUser(user), deviceToken });

@@ -15,6 +15,7 @@ export function requireAuth(tokens: TokenService, isSessionActive: (sessionId: s
       throw new DomainError("unauthorized", "This device was signed out. Sign in again.");
     }
     res.locals.userId = userId;
+    res.locals.sessionId = sessionId;
     next();
   };
 }
@@ -23,6 +24,12 @@ export function currentUserId(res: { locals: Record<string, unknown> }): string 
   const userId = res.locals.userId;
   if (typeof userId !== "string") throw new DomainError("unauthorized", "Sign in first.");
   return userId;
+}
+
+/** The device session the request's token was minted from (absent for tokens without one). */
+export function currentSessionId(res: { locals: Record<string, unknown> }): string | undefined {
+  const sessionId = res.locals.sessionId;
+  return typeof sessionId === "string" ? sessionId : undefined;
 }
 
 export type AuthedRequest = Request;

@@ -1,4 +1,4 @@
-import { DomainError, type MessagesService, type TokenBucketLimiter } from "@kring/domain";
+import type { MessagesService, RateLimit } from "@kring/domain";
 import { type Message, MessageReadPayload, MessageSendPayload, MessageSyncPayload } from "@kring/protocol";
 import { parseInput } from "../../http/errors";
 import type { Logger } from "@kring/logger";
@@ -13,7 +13,7 @@ export function registerMessageHandlers(
   socket: KringSocket,
   deps: {
     messages: MessagesService;
-    sendLimiter: TokenBucketLimiter;
+    limits: { send: RateLimit; sync: RateLimit };
     logger: Logger;
     isDraining: () => boolean;
     inFlight: InFlight;
@@ -28,9 +28,7 @@ export function registerMessageHandlers(
     withAck(deps.logger, async (payload) => {
       assertNotDraining(deps.isDraining);
       const input = parseInput(MessageSendPayload, payload);
-      if (!deps.sendLimiter.tryTake(userId)) {
-        throw new DomainError("rate_limited", "You are sending too fast. Wait a moment, then send again.");
-      }
+      await deps.limits.send.consume(userId);
       deps.inFlight.begin();
       try {
         const { message, isNew } = await deps.messages.sendMessage(userId, input);
@@ -51,6 +49,7 @@ export function registerMessageHandlers(
     "message:sync",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(MessageSyncPayload, payload);
+      await deps.limits.sync.consume(userId);
       return deps.messages.syncMessages(userId, input);
     }),
   );

@@ -15,7 +15,7 @@ async function circleOfThree() {
   const coordinator = await server.registerUser("Sofie");
   const circle = await server.createCircle(coordinator.token);
   const family = await server.addMember(coordinator.token, circle.id, "family", "Marie");
-  const resident = await server.addMember(coordinator.token, circle.id, "resident", "Anna");
+  const resident = await server.addResident(coordinator.token, circle.id, "Anna");
   return { circle, coordinator, family, resident };
 }
 
@@ -203,7 +203,11 @@ describe("real-time messaging", () => {
       expect(acks.filter((a) => a.ok)).toHaveLength(5);
       const refused = acks.filter((a) => !a.ok);
       expect(refused).toHaveLength(3);
-      expect(refused[0]).toEqual({ ok: false, error: { code: "rate_limited", message: expect.any(String) } });
+      // retryAfterMs (issue #12): one token comes back every 500 ms at 2 per second.
+      expect(refused[0]).toEqual({ ok: false, error: { code: "rate_limited", message: expect.any(String), retryAfterMs: expect.any(Number) } });
+      const retryAfterMs = refused[0]?.ok === false ? refused[0].error.retryAfterMs : undefined;
+      expect(retryAfterMs).toBeGreaterThan(0);
+      expect(retryAfterMs).toBeLessThanOrEqual(500);
       expect(socket.connected).toBe(true);
       await sleep(600);
       const later = await socket.emitWithAck("message:send", { circleId: circle.id, clientId: "r-later", body: "x" });

@@ -6,7 +6,7 @@ import {
   PushSubscriptionBody,
   PushSubscriptionRemoveBody,
 } from "@kring/protocol";
-import type { KringQueues } from "@kring/queues";
+import { isPublicUrl } from "@kring/outbound";
 import { Router } from "express";
 import { parseInput } from "../../http/errors";
 import { currentUserId } from "../auth/require-auth";
@@ -16,12 +16,16 @@ export function createNotificationsRouter(deps: {
   pushSubscriptions: PushSubscriptionRepository;
   deadLetters: DeadLetterRepository;
   memberships: MembershipRepository;
-  queues: KringQueues;
 }) {
   const router = Router();
 
   router.post("/me/push-subscriptions", async (req, res) => {
     const body = parseInput(PushSubscriptionBody, req.body);
+    // The worker checks the resolved address again at every send (DNS can change); this is the
+    // early answer for an endpoint that is plainly not a push service on the internet.
+    if (!(await isPublicUrl(body.endpoint))) {
+      throw new DomainError("validation_failed", "This push endpoint is not a public push service. Subscribe again from the browser.");
+    }
     await deps.pushSubscriptions.save({ userId: currentUserId(res), endpoint: body.endpoint, keys: body.keys });
     res.status(201).json({ ok: true });
   });
@@ -58,15 +62,6 @@ export function createNotificationsRouter(deps: {
     }
     const records = await deps.deadLetters.listForCircle(id, 100);
     res.json({ deadLetters: records.map((r) => ({ ...r, failedAt: r.failedAt.toISOString() })) });
-  });
-
-  /** Queue counts (no personal data); any coordinator may look. */
-  router.get("/queues/health", async (_req, res) => {
-    const memberships = await deps.memberships.listForUser(currentUserId(res));
-    if (!memberships.some((m) => m.role === "coordinator")) {
-      throw new DomainError("forbidden", "Only coordinators can see queue health.");
-    }
-    res.json({ queues: await deps.queues.counts() });
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { type createTokenBucketLimiter, type MembershipRepository, requireMembership } from "@kring/domain";
+import { DomainError, type MembershipRepository, type RateLimit, requireMembership } from "@kring/domain";
 import type { Logger } from "@kring/logger";
 import { TypingPayload } from "@kring/protocol";
 import type { PresenceTracker } from "@kring/queues";
@@ -16,8 +16,8 @@ export function registerPresenceHandlers(
   deps: {
     memberships: MembershipRepository;
     presence: PresenceTracker;
-    isOnline: (userId: string) => Promise<boolean>;
-    typingLimiter: ReturnType<typeof createTokenBucketLimiter>;
+    isOnline: (userId: string, exceptSocketId?: string) => Promise<boolean>;
+    typingLimit: RateLimit;
     logger: Logger;
     /** While the server shuts down its sockets close by design: announce nothing. */
     isDraining: () => boolean;
@@ -37,7 +37,8 @@ export function registerPresenceHandlers(
   };
 
   void (async () => {
-    const wasOnline = await deps.isOnline(userId);
+    // The handshake already reserved this socket's slot in the presence hash: look past it.
+    const wasOnline = await deps.isOnline(userId, socket.id);
     await deps.presence.connected(socket.id, userId);
     if (!wasOnline) announce(true, circleIdsOf(socket.rooms));
   })().catch((error: unknown) => deps.logger.error("presence on connect", error));
@@ -55,9 +56,15 @@ export function registerPresenceHandlers(
   const handleTyping = async (payload: unknown) => {
     const input = parseInput(TypingPayload, payload);
     await requireMembership(deps.memberships, input.circleId, userId);
-    if (deps.typingLimiter.tryTake(userId)) {
-      socket.to(circleRoom(input.circleId)).emit("typing", { circleId: input.circleId, userId, name });
-    }
+    // Best effort: over the limit, the notice is dropped without an error.
+    const isAllowed = await deps.typingLimit.consume(userId).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof DomainError) return false;
+        throw error;
+      },
+    );
+    if (isAllowed) socket.to(circleRoom(input.circleId)).emit("typing", { circleId: input.circleId, userId, name });
     return {};
   };
   const withReply = withAck(deps.logger, handleTyping);

@@ -1,9 +1,9 @@
-import { DomainError, type SessionsService } from "@kring/domain";
-import { CircleIdParams, CreateResidentBody, DeviceParams, PairDeviceBody, PairingCode, ResidentParams } from "@kring/protocol";
+import { DomainError, type RateLimit, type SessionsService } from "@kring/domain";
+import { CircleIdParams, CreateResidentBody, DeviceParams, PairDeviceBody, PairingCode, ResidentParams, SessionParams } from "@kring/protocol";
 import { type RequestHandler, Router } from "express";
 import { parseInput } from "../../http/errors";
 import type { RealtimeRooms } from "../../realtime/rooms";
-import { currentUserId } from "../auth/require-auth";
+import { currentSessionId, currentUserId } from "../auth/require-auth";
 import type { TokenService } from "../auth/tokens";
 import { normaliseInvitationCode } from "../circles/invitation-code";
 
@@ -37,12 +37,41 @@ export function createResidentsRouter(deps: { sessions: SessionsService; rooms: 
   return router;
 }
 
+/**
+ * Mounted under /api behind requireAuth: every signed-in device of the caller's own account, so a
+ * person can see (and end) a session they did not start.
+ */
+export function createAccountSessionsRouter(deps: { sessions: SessionsService; rooms: RealtimeRooms }) {
+  const router = Router();
+
+  router.get("/me/sessions", async (_req, res) => {
+    res.json({ sessions: await deps.sessions.listMySessions(currentUserId(res), currentSessionId(res)) });
+  });
+
+  router.delete("/me/sessions/:sessionId", async (req, res) => {
+    const { sessionId } = parseInput(SessionParams, req.params);
+    const session = await deps.sessions.revokeMySession(currentUserId(res), sessionId);
+    deps.rooms.endSession(session.id);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
 /** The tablet's side, without a token: a pairing code buys a device session. */
-export function createPairingRouter(deps: { sessions: SessionsService; tokens: TokenService; limitByIp: RequestHandler }) {
+export function createPairingRouter(deps: {
+  sessions: SessionsService;
+  tokens: TokenService;
+  limitByIp: RequestHandler;
+  /** Across all addresses, and per code: rotating addresses can't guess codes either. */
+  limits: { pairingGlobal: RateLimit; pairingCode: RateLimit };
+}) {
   const router = Router();
   router.post("/api/devices/pair", deps.limitByIp, async (req, res) => {
     const body = parseInput(PairDeviceBody, req.body);
     const code = normaliseInvitationCode(body.code);
+    await deps.limits.pairingGlobal.consume("all");
+    await deps.limits.pairingCode.consume(code.slice(0, 32));
     if (!PairingCode.safeParse(code).success) {
       throw new DomainError("not_found", "This pairing code does not exist. Check the code with the coordinator.");
     }

@@ -1,4 +1,12 @@
-import { CircleResponse, InvitationResponse, PresenceResponse, type CircleWithUnread, type Role } from "@kring/protocol";
+import {
+  CircleResponse,
+  InvitationPreviewResponse,
+  InvitationResponse,
+  PresenceResponse,
+  type CircleWithUnread,
+  type InvitationPreview,
+  type InvitationRole,
+} from "@kring/protocol";
 import { api } from "../../lib/api";
 import { useCirclesStore } from "./circles.store";
 
@@ -12,8 +20,16 @@ export async function createCircle(name: string): Promise<CircleWithUnread> {
   return created;
 }
 
+const normaliseCode = (code: string) => code.replace(/[\s-]/g, "").toUpperCase();
+
+/** Which circle and role a code is for, shown before the person joins. */
+export async function previewInvitation(code: string): Promise<InvitationPreview> {
+  const { invitation } = await api.get(`/api/invitations/${encodeURIComponent(normaliseCode(code))}`, InvitationPreviewResponse);
+  return invitation;
+}
+
 export async function acceptInvitation(code: string): Promise<CircleWithUnread> {
-  const normalized = code.replace(/[\s-]/g, "").toUpperCase();
+  const normalized = normaliseCode(code);
   const { circle } = await api.post(`/api/invitations/${encodeURIComponent(normalized)}/accept`, undefined, CircleResponse);
   const joined = { ...circle, unread: 0 };
   useCirclesStore.setState((state) => ({ circles: [...state.circles.filter((c) => c.id !== circle.id), joined] }));
@@ -22,7 +38,7 @@ export async function acceptInvitation(code: string): Promise<CircleWithUnread> 
   return joined;
 }
 
-export function createInvitation(circleId: string, role: Role): Promise<InvitationResponse> {
+export function createInvitation(circleId: string, role: InvitationRole): Promise<InvitationResponse> {
   return api.post(`/api/circles/${circleId}/invitations`, { role }, InvitationResponse);
 }
 

@@ -4,8 +4,10 @@ import { Page } from "../../app/page";
 import { navigate, paths } from "../../app/router";
 import { errorKey } from "../../ui/error-text";
 import { FormField } from "../../ui/form-field";
+import { formatDateTime } from "../i18n/format";
 import { useT } from "../i18n/use-t";
-import { acceptInvitation, createCircle } from "./circle-actions";
+import type { InvitationPreview } from "@kring/protocol";
+import { acceptInvitation, createCircle, previewInvitation } from "./circle-actions";
 import { useCirclesStore } from "./circles.store";
 
 export function CirclesScreen() {
@@ -62,24 +64,61 @@ function CreateCircleForm() {
   );
 }
 
+/**
+ * Joining takes two steps: the code first shows which circle it is for and with which role, and
+ * only "Join" accepts it. Nobody joins a circle (or takes a role) they did not see.
+ */
 function JoinCircleForm() {
-  const { t } = useT();
+  const { t, locale } = useT();
   const [code, setCode] = useState("");
   const [error, setError] = useState<string>();
+  const [preview, setPreview] = useState<InvitationPreview>();
+  const showError = (caught: unknown) =>
+    setError(t(errorKey(caught, { not_found: "errorInvitationNotFound", gone: "errorInvitationGone", conflict: "errorAlreadyMember" })));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (code.trim() === "") return setError(t("errorRequired"));
     try {
+      setPreview(await previewInvitation(code));
+      setError(undefined);
+    } catch (caught) {
+      showError(caught);
+    }
+  };
+  const join = async () => {
+    try {
       const circle = await acceptInvitation(code);
       setCode("");
+      setPreview(undefined);
       setError(undefined);
       navigate(paths.conversation(circle.id));
     } catch (caught) {
-      setError(
-        t(errorKey(caught, { not_found: "errorInvitationNotFound", gone: "errorInvitationGone", conflict: "errorAlreadyMember" })),
-      );
+      setPreview(undefined);
+      showError(caught);
     }
   };
+  if (preview) {
+    return (
+      <section className="panel" aria-labelledby="join-confirm-title">
+        <h2 id="join-confirm-title">{t("joinCircleTitle")}</h2>
+        <p>
+          {t("invitationPreview", {
+            circle: preview.circle.name,
+            role: t(`role_${preview.role}`),
+            date: formatDateTime(preview.expiresAt, locale),
+          })}
+        </p>
+        <div className="actions-row">
+          <button type="button" className="button button-primary" onClick={() => void join()}>
+            {t("joinNamedCircle", { circle: preview.circle.name })}
+          </button>
+          <button type="button" className="button" onClick={() => setPreview(undefined)}>
+            {t("cancel")}
+          </button>
+        </div>
+      </section>
+    );
+  }
   return (
     <form className="panel" onSubmit={submit} noValidate>
       <h2>{t("joinCircleTitle")}</h2>

@@ -1,4 +1,4 @@
-import { Role, type InvitationResponse } from "@kring/protocol";
+import { InvitationRole, type InvitationResponse } from "@kring/protocol";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { errorKey } from "../../ui/error-text";
 import { formatDateTime } from "../i18n/format";
@@ -45,7 +45,7 @@ export function MembersScreen({ circleId }: { circleId: string }) {
 function InvitationForm({ circleId }: { circleId: string }) {
   const { t, locale } = useT();
   const roleId = useId();
-  const [role, setRole] = useState<Role>("family");
+  const [role, setRole] = useState<InvitationRole>("family");
   const [invitation, setInvitation] = useState<InvitationResponse>();
   const [error, setError] = useState<string>();
   const submit = async (event: FormEvent) => {
@@ -57,14 +57,14 @@ function InvitationForm({ circleId }: { circleId: string }) {
       setError(t(errorKey(caught)));
     }
   };
-  // Residents join through a pairing code (circle settings), not an email account.
-  const roles = Role.options.filter((r) => r !== "resident");
+  // Residents join through a pairing code (circle settings), never an invitation.
+  const roles = InvitationRole.options;
   return (
     <form className="panel" onSubmit={submit}>
       <h2>{t("inviteTitle")}</h2>
       <div className="field">
         <label htmlFor={roleId}>{t("inviteRole")}</label>
-        <select id={roleId} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+        <select id={roleId} value={role} onChange={(event) => setRole(event.target.value as InvitationRole)}>
           {roles.map((r) => (
             <option key={r} value={r}>
               {t(`role_${r}`)}

@@ -43,6 +43,8 @@ export const staffEn = {
   joinCircleTitle: "Join a circle",
   invitationCode: "Invitation code",
   joinCircle: "Join circle",
+  invitationPreview: "\"{circle}\" invites you as {role}. The code is valid until {date}. Join only if you know this circle.",
+  joinNamedCircle: "Join {circle}",
   errorInvitationNotFound: "There is no invitation with this code.",
   errorInvitationGone: "This invitation was already used or has expired.",
   errorAlreadyMember: "You are already a member of this circle.",

@@ -44,6 +44,8 @@ export const staffFr: StaffDictionary = {
   joinCircleTitle: "Rejoindre un cercle",
   invitationCode: "Code d'invitation",
   joinCircle: "Rejoindre",
+  invitationPreview: "« {circle} » vous invite en tant que {role}. Le code est valable jusqu’au {date}. Ne rejoignez que si vous connaissez ce cercle.",
+  joinNamedCircle: "Rejoindre {circle}",
   errorInvitationNotFound: "Aucune invitation ne correspond à ce code.",
   errorInvitationGone: "Cette invitation a déjà été utilisée ou a expiré.",
   errorAlreadyMember: "Vous êtes déjà membre de ce cercle.",

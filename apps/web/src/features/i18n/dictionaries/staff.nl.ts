@@ -44,6 +44,8 @@ export const staffNl: StaffDictionary = {
   joinCircleTitle: "Lid worden van een kring",
   invitationCode: "Uitnodigingscode",
   joinCircle: "Lid worden",
+  invitationPreview: "\"{circle}\" nodigt u uit als {role}. De code is geldig tot {date}. Sluit alleen aan als u deze kring kent.",
+  joinNamedCircle: "Aansluiten bij {circle}",
   errorInvitationNotFound: "Er is geen uitnodiging met deze code.",
   errorInvitationGone: "Deze uitnodiging is al gebruikt of verlopen.",
   errorAlreadyMember: "U bent al lid van deze kring.",

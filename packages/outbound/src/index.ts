@@ -1,0 +1,7 @@
+export {
+  type AddressPolicy,
+  createPublicOnlyLookup,
+  isPublicAddress,
+  isPublicUrl,
+  NonPublicAddressError,
+} from "./public-address";
