@@ -2,7 +2,7 @@ import type { AlertAck, Notification } from "@kring/protocol";
 import { randomBytes } from "node:crypto";
 import type { Socket } from "socket.io-client";
 import type { AlertsOptions } from "./alerts-options";
-import type { AlertsCircle, BenchUser, Http } from "./alerts-target";
+import { type AlertsCircle, BENCH_OPERATOR_TOKEN, type BenchUser, type Http } from "./alerts-target";
 import { connectOne } from "./load-client";
 import { type CpuWindow, startCpuWindow } from "./proc-stats";
 import { type LatencySummary, mapLimit, progressEvery10, Samples, sleep } from "./stats";
@@ -166,7 +166,6 @@ export async function runAlertsLoad(input: {
   log: Log;
 }): Promise<AlertsResult> {
   const { http, circles, sockets, options, log } = input;
-  const coordinatorToken = circles[0]!.coordinator.token;
   const stepMs = options.stepSeconds * 1000;
   const runId = randomBytes(4).toString("hex");
   const disconnectsBefore = sockets.disconnects.count;
@@ -218,7 +217,7 @@ export async function runAlertsLoad(input: {
     }
   }
 
-  const queuesBefore = await readQueues(http, coordinatorToken);
+  const queuesBefore = await readQueues(http, BENCH_OPERATOR_TOKEN);
   if (!queuesBefore) log("Kring: could not read /api/queues/health before the load; job counts will be missing");
 
   let raised = 0;
@@ -296,7 +295,7 @@ export async function runAlertsLoad(input: {
   const wave1Until = t0 + stepMs - 250;
   for (;;) {
     const polledAt = performance.now();
-    const now = await readQueues(http, coordinatorToken);
+    const now = await readQueues(http, BENCH_OPERATOR_TOKEN);
     const notifications = now?.[NOTIFICATIONS];
     const isIdle = notifications !== undefined && notifications.waiting + notifications.active === 0;
     if (pendingAcks === 0 && firstPagesDue() === 0 && isIdle) {
@@ -386,7 +385,7 @@ export async function runAlertsLoad(input: {
   let queuesAfter: QueueCounts | undefined;
   const settleUntil = performance.now() + 20_000;
   for (;;) {
-    queuesAfter = await readQueues(http, coordinatorToken);
+    queuesAfter = await readQueues(http, BENCH_OPERATOR_TOKEN);
     const busy = queuesAfter ? Object.values(queuesAfter).reduce((sum, q) => sum + q.waiting + q.active, 0) : Infinity;
     if (busy === 0 || performance.now() >= settleUntil) break;
     await sleep(HEALTH_POLL_MS);

@@ -7,6 +7,9 @@ import { createHttp, expectStatus, PASSWORD, withDatabaseName } from "./kring-ta
 import { mapLimit, progressEvery10, sleep } from "./stats";
 import { type ServerLogSummary, watchServerLog } from "./target";
 
+/** The bench reads /api/queues/health as the operator. */
+export const BENCH_OPERATOR_TOKEN = "kring-bench-operator-token-0123456789";
+
 type Log = (line: string) => void;
 
 const READY_TIMEOUT_MS = 90_000;
@@ -44,8 +47,16 @@ export async function startKringWithWorker(input: { repoRoot: string; mongodbUri
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "production",
-    // Setup registers hundreds of users from one address.
+    // Setup registers hundreds of users and pairs hundreds of tablets from one address.
     AUTH_RATE_PER_MINUTE: "100000000",
+    // The load raises up to 1,000 alerts within seconds from a few hundred residents, and the setup
+    // pairs a tablet per circle: far above what one person or one deployment does in a minute.
+    RATE_LIMITS: JSON.stringify({
+      "alert-raise": { points: 100_000, windowSeconds: 60 },
+      "alert-claim": { points: 100_000, windowSeconds: 60 },
+      "pairing-global": { points: 100_000, windowSeconds: 60 },
+    }),
+    OPERATOR_TOKEN: BENCH_OPERATOR_TOKEN,
     // Long enough that no socket reaches its token's expiry during the run.
     ACCESS_TOKEN_TTL_SECONDS: "3600",
   };
@@ -106,12 +117,13 @@ export type AlertsCircle = {
 };
 
 /**
- * Builds the circles over the public API: the coordinator creates the circle and invites two
- * family members and a resident, then sets the ladder to the two family members.
+ * Builds the circles over the public API: the coordinator creates the circle, invites two family
+ * members, adds the resident (a managed account) and pairs her tablet, then sets the ladder to the
+ * two family members.
  */
 export async function buildAlertCircles(http: Http, options: AlertsOptions, log: Log): Promise<AlertsCircle[]> {
   const runId = randomBytes(4).toString("hex");
-  const userCount = options.circles * 4;
+  const userCount = options.circles * 3;
   log(`Kring: registering ${userCount} users (${options.setupConcurrency} at a time; argon2id makes this slow)`);
   const users = await mapLimit(
     Array.from({ length: userCount }, (_, i) => i),
@@ -128,19 +140,18 @@ export async function buildAlertCircles(http: Http, options: AlertsOptions, log:
     progressEvery10("Kring: registered", userCount, log),
   );
 
-  log(`Kring: creating ${options.circles} circles (create, 3 invitations and accepts, set the ladder: 8 requests each)`);
+  log(`Kring: creating ${options.circles} circles (create, 2 invitations and accepts, add and pair the resident, set the ladder: 9 requests each)`);
   return mapLimit(
     Array.from({ length: options.circles }, (_, c) => c),
     options.setupConcurrency,
     async (c): Promise<AlertsCircle> => {
-      const [coordinator, family1, family2, resident] = users.slice(c * 4, c * 4 + 4) as [BenchUser, BenchUser, BenchUser, BenchUser];
+      const [coordinator, family1, family2] = users.slice(c * 3, c * 3 + 3) as [BenchUser, BenchUser, BenchUser];
       const created = await http<{ circle: { id: string } }>("POST", "/api/circles", { name: `Bench circle ${c}` }, coordinator.token);
       expectStatus("create circle", 201, created);
       const circleId = created.body.circle.id;
-      const invitees: Array<[BenchUser, "family" | "resident"]> = [
+      const invitees: Array<[BenchUser, "family"]> = [
         [family1, "family"],
         [family2, "family"],
-        [resident, "resident"],
       ];
       for (const [user, role] of invitees) {
         const invitation = await http<{ code: string }>("POST", `/api/circles/${circleId}/invitations`, { role }, coordinator.token);
@@ -149,6 +160,14 @@ export async function buildAlertCircles(http: Http, options: AlertsOptions, log:
         expectStatus(`accept ${role} invitation`, 200, accepted);
         if (accepted.body.circle.myRole !== role) throw new Error(`accepted a ${role} invitation but got role ${accepted.body.circle.myRole}`);
       }
+      // Residents are never invited: the coordinator adds a managed account and pairs a tablet.
+      const added = await http<{ member: { userId: string } }>("POST", `/api/circles/${circleId}/residents`, { name: `Bench resident ${c}` }, coordinator.token);
+      expectStatus("add resident", 201, added);
+      const pairing = await http<{ code: string }>("POST", `/api/circles/${circleId}/residents/${added.body.member.userId}/pairing-codes`, undefined, coordinator.token);
+      expectStatus("pairing code", 201, pairing);
+      const paired = await http<{ token: string; user: { id: string } }>("POST", "/api/devices/pair", { code: pairing.body.code });
+      expectStatus("pair tablet", 200, paired);
+      const resident: BenchUser = { token: paired.body.token, userId: paired.body.user.id };
       const ladder = await http<{ escalation: { responders: string[]; stepSeconds: number } }>(
         "PUT",
         `/api/circles/${circleId}/escalation`,

@@ -52,17 +52,13 @@ export type AppConfig = Pick<
   | "trustProxy"
   | "operatorToken"
   | "maxSocketsPerUser"
+  | "rateLimitOverrides"
   | "shutdownGraceMs"
   | "redisPrefix"
   | "notificationAttempts"
   | "notificationBackoffMs"
   | "digestWindowMs"
 > & {
-  /**
-   * Other sizes for named limits (packages/queues rate-limits.ts), e.g. `{"alert-raise": {points:
-   * 1000, windowSeconds: 1}}`: for load benchmarks and tests about something else, never from env.
-   */
-  rateLimitOverrides?: Partial<Record<string, { points: number; windowSeconds: number }>> | undefined;
   /** The built web app (apps/web/dist) to serve at /, if it exists. */
   webDistDir?: string | undefined;
 };

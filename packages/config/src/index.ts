@@ -3,6 +3,10 @@ import { z } from "zod";
 // The one place that reads process.env. Everything else receives a typed config object.
 
 const Port = z.coerce.number().int().min(0).max(65535);
+const RateLimitOverrides = z.record(
+  z.string().regex(/^[a-z-]{1,40}$/),
+  z.strictObject({ points: z.number().int().positive(), windowSeconds: z.number().int().positive() }),
+);
 const PositiveInt = z.coerce.number().int().positive();
 
 const ServerEnv = z.object({
@@ -29,6 +33,27 @@ const ServerEnv = z.object({
   OPERATOR_TOKEN: z.string().min(24, "OPERATOR_TOKEN must be at least 24 characters").optional(),
   /** Open sockets per account across all nodes; the next one is refused until one closes. */
   MAX_SOCKETS_PER_USER: PositiveInt.default(10),
+  /**
+   * Other sizes for named limits, as JSON: `{"alert-raise": {"points": 10, "windowSeconds": 60}}`
+   * (names in packages/queues/src/rate-limits.ts). For operators who must tune one, and load tests.
+   */
+  RATE_LIMITS: z
+    .string()
+    .default("{}")
+    .transform((text, context) => {
+      const parsed = RateLimitOverrides.safeParse((() => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return undefined;
+        }
+      })());
+      if (!parsed.success) {
+        context.addIssue({ code: "custom", message: 'must be JSON like {"alert-raise": {"points": 10, "windowSeconds": 60}}' });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
   SHUTDOWN_GRACE_MS: PositiveInt.default(10_000),
   /** Prefix of every Redis key Kring writes (queues, Socket.IO adapter, presence). */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("kring"),
@@ -59,6 +84,7 @@ export type ServerConfig = {
   trustProxy: boolean | number | string[];
   operatorToken: string | undefined;
   maxSocketsPerUser: number;
+  rateLimitOverrides: Record<string, { points: number; windowSeconds: number }>;
   shutdownGraceMs: number;
   redisPrefix: string;
   notificationAttempts: number;
@@ -118,11 +144,12 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     operatorToken: e.OPERATOR_TOKEN || undefined,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+    rateLimitOverrides: e.RATE_LIMITS,
     digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
   };
 }
 
-const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true, TRUST_PROXY: true, OPERATOR_TOKEN: true, MAX_SOCKETS_PER_USER: true }).extend({
+const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true, TRUST_PROXY: true, OPERATOR_TOKEN: true, MAX_SOCKETS_PER_USER: true, RATE_LIMITS: true }).extend({
   /** smtp://user:pass@host:port; unset means no email channel (`npm start` sets a local catcher). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Kring <no-reply@kring.invalid>"),
@@ -132,7 +159,7 @@ const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true, TRU
   WORKER_CONCURRENCY: PositiveInt.default(50),
 });
 
-export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "trustProxy" | "operatorToken" | "maxSocketsPerUser" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs"> & {
+export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "trustProxy" | "operatorToken" | "maxSocketsPerUser" | "rateLimitOverrides" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs"> & {
   smtpUrl: string | undefined;
   mailFrom: string;
   smsWebhookUrl: string | undefined;

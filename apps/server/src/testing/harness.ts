@@ -21,6 +21,7 @@ export const testConfig: AppConfig = {
   trustProxy: false,
   operatorToken: "test-operator-token-0123456789abcdef",
   maxSocketsPerUser: 10,
+  rateLimitOverrides: {},
   shutdownGraceMs: 5_000,
   redisPrefix: "kring-test",
   notificationAttempts: 3,
