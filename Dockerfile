@@ -1,31 +1,51 @@
-# Kring server image. The workspaces are just-in-time TypeScript (package exports point at
-# src/index.ts), so there is no build step: tsx runs apps/server/src/main.ts directly.
-FROM node:20-bookworm-slim
+# Kring image: the server and the worker compiled to JavaScript (scripts/build-node-app.mjs bundles
+# our TypeScript workspaces into apps/*/dist/main.js), run by plain `node` on production
+# dependencies only. Development (`npm start`, tests) runs the TypeScript sources with tsx instead.
 
+# ---- build: every dependency, compile the server and worker, build the web app ----
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
-
 # Manifests first, so the dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json ./
 COPY apps/server/package.json apps/server/
+COPY apps/worker/package.json apps/worker/
+COPY apps/web/package.json apps/web/
 COPY packages/config/package.json packages/config/
 COPY packages/db/package.json packages/db/
 COPY packages/devstack/package.json packages/devstack/
 COPY packages/domain/package.json packages/domain/
-COPY packages/protocol/package.json packages/protocol/
 COPY packages/logger/package.json packages/logger/
+COPY packages/outbound/package.json packages/outbound/
+COPY packages/protocol/package.json packages/protocol/
 COPY packages/queues/package.json packages/queues/
-COPY apps/worker/package.json apps/worker/
-COPY apps/web/package.json apps/web/
-# tsx is a root devDependency and is what runs the server, hence --include=dev.
-RUN npm ci --include=dev --no-audit --no-fund && npm cache clean --force
-
+RUN npm ci --include=dev --no-audit --no-fund
 # Sources (.dockerignore keeps host node_modules, .cache and .data out).
 COPY . .
-# The web app, served by the API server from apps/web/dist.
-RUN npm run build -w @kring/web
+RUN npm run build -w @kring/web && npm run build -w @kring/server && npm run build -w @kring/worker
 
+# ---- runtime: production dependencies of the server and the worker, and the compiled files ----
+FROM node:20-bookworm-slim
+WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+COPY package.json package-lock.json ./
+COPY apps/server/package.json apps/server/
+COPY apps/worker/package.json apps/worker/
+COPY apps/web/package.json apps/web/
+COPY packages/config/package.json packages/config/
+COPY packages/db/package.json packages/db/
+COPY packages/devstack/package.json packages/devstack/
+COPY packages/domain/package.json packages/domain/
+COPY packages/logger/package.json packages/logger/
+COPY packages/outbound/package.json packages/outbound/
+COPY packages/protocol/package.json packages/protocol/
+COPY packages/queues/package.json packages/queues/
+# Only what the two compiled apps require at run time (our own packages are bundled into them).
+RUN npm ci --omit=dev --workspace @kring/server --workspace @kring/worker --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/apps/server/dist apps/server/dist
+COPY --from=build /app/apps/worker/dist apps/worker/dist
+# The web app, served by the API server from apps/web/dist.
+COPY --from=build /app/apps/web/dist apps/web/dist
 USER node
 EXPOSE 4000
 # The worker runs from the same image with another command (see docker-compose.yml).
-CMD ["node", "node_modules/tsx/dist/cli.mjs", "apps/server/src/main.ts"]
+CMD ["node", "--enable-source-maps", "apps/server/dist/main.js"]
