@@ -14,6 +14,16 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },
   },
+  // The browser app talks to Kring only through the public contract.
+  {
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^@kring/(?!protocol$)", message: "The web app imports only @kring/protocol (the public contract)." }] },
+      ],
+    },
+  },
   {
     files: ["**/*.test.ts", "**/*.test.tsx", "src/testing/**"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
