@@ -5,7 +5,24 @@ import path from "node:path";
 import { claimDataDir } from "./data-dir-lock";
 import { findFreePort, tcpConnect } from "./free-port";
 import { describeExit, indent, redactUrl, spawnManaged, type ExitInfo, type ManagedProcess } from "./managed-process";
-import { mongoCommand } from "./mongo-wire";
+import { MongoClient } from "mongodb";
+
+/**
+ * One `ping` through the MongoDB driver (the one mongoose uses). A command error (the backend is
+ * not usable) comes back as the reply, so the caller can tell it from "not listening yet".
+ */
+async function pingMongo(uri: string): Promise<{ ok?: unknown; errmsg?: unknown }> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, directConnection: true });
+  try {
+    return await client.db("admin").command({ ping: 1 });
+  } catch (error) {
+    const reply = (error as { errorResponse?: { ok?: unknown; errmsg?: unknown } }).errorResponse;
+    if (reply && reply.ok === 0) return reply;
+    throw error;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
 
 export type Log = (message: string) => void;
 
@@ -223,7 +240,7 @@ async function waitUntilReady(
     if (uri !== undefined) {
       try {
         await tcpConnect(HOST, port);
-        const reply = await mongoCommand(HOST, port, "ping", "admin", 5000);
+        const reply = await pingMongo(uri);
         if (reply.ok === 1) return uri;
         // The listener is up but the backend is not usable; waiting will not fix that.
         throw new BackendError(String(reply.errmsg ?? JSON.stringify(reply)));
