@@ -372,14 +372,16 @@ export function createAlertsService(deps: AlertsDependencies) {
           at: deps.now(),
         };
         const isNewPage = await deps.alerts.insertEvent(page);
+        // The next step is queued before anyone is paged: a worker killed right after the page
+        // must not leave the ladder waiting for BullMQ's stalled-job check. Deadlines count from
+        // the raise, so a late step does not push the next one back.
+        const nextDeadline = record.createdAt.getTime() + (job.step + 1) * escalation.stepSeconds * 1000;
+        await deps.scheduler.scheduleStep({ ...job, step: job.step + 1 }, nextDeadline - deps.now().getTime());
         if (isNewPage) {
           const alert = foldAlert(record, [...events, page]);
           await deps.page({ circleId: record.circleId, alert, recipients: [responder], kind: "alert_page" });
           deps.publisher.alertUpdated(alert);
         }
-        // Deadlines count from the raise, so a late step does not push the next one back.
-        const nextDeadline = record.createdAt.getTime() + (job.step + 1) * escalation.stepSeconds * 1000;
-        await deps.scheduler.scheduleStep({ ...job, step: job.step + 1 }, nextDeadline - deps.now().getTime());
         return { outcome: isNewPage ? "paged" : "already_done" };
       }
 
