@@ -1,3 +1,4 @@
+import { loadDevstackConfig } from "@kring/config";
 import { DuplicateKeyError } from "@kring/domain";
 import { randomBytes } from "node:crypto";
 import { Types } from "mongoose";
@@ -15,7 +16,7 @@ const id = () => new Types.ObjectId().toHexString();
 let connection: Connection;
 let models: ReturnType<typeof registerAlertModels> & ReturnType<typeof registerSessionModels>;
 beforeAll(async () => {
-  const uri = process.env.MONGODB_URI;
+  const uri = loadDevstackConfig().mongodbUri;
   if (!uri) throw new Error("MONGODB_URI must be set (the jest global setup does this)");
   connection = await connectDatabase(uri, { dbName: `kring_test_keys_${randomBytes(6).toString("hex")}` });
   models = { ...registerAlertModels(connection), ...registerSessionModels(connection) };
