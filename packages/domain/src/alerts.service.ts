@@ -168,8 +168,13 @@ export function createAlertsService(deps: AlertsDependencies) {
   const settled = new Map<string, Alert>();
 
   /** Every event of the alert, by key: 3 + 4 point reads for a ladder of up to four steps. */
-  async function readEvents(record: AlertRecord): Promise<AlertEventRecord[]> {
+  async function readEvents(record: AlertRecord, upToStep?: number): Promise<AlertEventRecord[]> {
     const ids = [...alertEventIds.fixed(record.id)];
+    if (upToStep !== undefined) {
+      // A ladder step knows its place: pages after it cannot exist yet, so no probing.
+      for (let step = 0; step <= upToStep; step += 1) ids.push(alertEventIds.page(record.id, step));
+      return deps.alerts.findEvents(record.circleId, ids);
+    }
     for (let step = 0; step < PAGE_BATCH; step += 1) ids.push(alertEventIds.page(record.id, step));
     const events = await deps.alerts.findEvents(record.circleId, ids);
     for (let from = PAGE_BATCH; events.filter((e) => e.type === "paged").length === from; from += PAGE_BATCH) {
@@ -354,7 +359,7 @@ export function createAlertsService(deps: AlertsDependencies) {
     async runEscalationStep(job: EscalationStepJob): Promise<{ outcome: "stopped" | "paged" | "unanswered" | "already_done" }> {
       const record = await deps.alerts.findById(job.alertId);
       if (!record || record.circleId !== job.circleId) return { outcome: "stopped" };
-      const [events, { escalation, memberships }] = await Promise.all([readEvents(record), circleLadder(job.circleId)]);
+      const [events, { escalation, memberships }] = await Promise.all([readEvents(record, job.step), circleLadder(job.circleId)]);
       if (foldAlert(record, events).status !== "open") return { outcome: "stopped" };
       // Whoever raised the alert is skipped, and so the next responder is paged at once.
       const responders = pageableResponders(escalation.responders, memberships, record.raisedBy);

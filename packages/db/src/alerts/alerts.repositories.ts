@@ -75,7 +75,7 @@ export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
   /** Files the alert in its circle's list, then stores it; both steps are safe to repeat. */
   async function store(alertId: Types.ObjectId, alert: Omit<AlertRecord, "id">): Promise<AlertRecord> {
     await circleAlerts.append(alert.circleId, alertId.toHexString(), alert.createdAt);
-    await insertOnce(() =>
+    const isNew = await insertOnce(() =>
       models.Alert.create({
         _id: alertId,
         ...alert,
@@ -83,6 +83,12 @@ export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
         raisedBy: alert.raisedBy ? toObjectId(alert.raisedBy) : null,
       }),
     );
+    if (isNew) {
+      // What was just written is the record: no read back on the raise's ack path.
+      const record: AlertRecord = { ...alert, id: alertId.toHexString(), clientId: alert.clientId ?? null };
+      alertCache.set(record.id, record);
+      return record;
+    }
     const stored = await findById(alertId.toHexString());
     if (!stored) throw new Error("alert vanished after insert");
     return stored;
