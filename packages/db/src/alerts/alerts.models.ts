@@ -2,8 +2,9 @@ import { type Connection, Schema } from "mongoose";
 import { registerSlotModel } from "../keyed/slot-list";
 
 // Alerts are read by key only (FerretDB/SQLite serves nothing but `{_id: value}` from an index):
-// the alert by its id, its events by their deterministic ids, the idempotent raise by a key
-// document, and a circle's newest alerts through a per-circle slot list (see keyed/slot-list.ts).
+// the alert by its id (derived from its idempotency key, see alerts.repositories.ts `alertIdFor`),
+// its events by their deterministic ids, and a circle's newest alerts through a per-circle slot
+// list (see keyed/slot-list.ts).
 // Nothing here is updated in place: every change is an insert, first write wins.
 
 const alertSchema = new Schema(
@@ -13,15 +14,6 @@ const alertSchema = new Schema(
     raisedBy: { type: Schema.Types.ObjectId, default: null },
     clientId: { type: String, default: null },
     createdAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-
-/** `_id` = `circleId:raisedBy|-:clientId` → the alert id; the first raise with a clientId wins. */
-const alertClientIdSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    alertId: { type: Schema.Types.ObjectId, required: true },
   },
   { versionKey: false },
 );
@@ -59,7 +51,6 @@ const escalationSchema = new Schema(
 export function registerAlertsFeatureModels(connection: Connection) {
   return {
     Alert: connection.model("Alert", alertSchema, "alerts"),
-    AlertClientId: connection.model("AlertClientId", alertClientIdSchema, "alert_client_ids"),
     AlertEvent: connection.model("AlertEvent", alertEventSchema, "alert_events"),
     /** `circleId:n` → alert id: a circle's alerts in raise order. */
     CircleAlertSlot: registerSlotModel(connection, "CircleAlertSlot", "circle_alert_slots"),

@@ -6,6 +6,7 @@ import {
   type EscalationRepository,
 } from "@kring/domain";
 import type { AlertHistoryType, AlertKind } from "@kring/protocol";
+import { createHash } from "node:crypto";
 import { Types } from "mongoose";
 import { BoundedMap, createSlotList } from "../keyed/slot-list";
 import { insertOnce, upsertById } from "../keyed/writes";
@@ -54,7 +55,18 @@ const toEvent = (doc: AlertEventDocument): AlertEventRecord => ({
   at: doc.at,
 });
 
-const clientKey = (circleId: string, raisedBy: string | null, clientId: string) => `${circleId}:${raisedBy ?? "-"}:${clientId}`;
+/**
+ * An alert's id is derived from its idempotency key (circle, raiser, clientId): 24 hex characters of
+ * its sha256, a valid public id. So the alert's own insert is the "first raise with this clientId
+ * wins" guard, and a resend is one point read. A system alert without a clientId gets a fresh id.
+ */
+export function alertIdFor(circleId: string, raisedBy: string | null, clientId: string | null): Types.ObjectId {
+  if (clientId === null) return new Types.ObjectId();
+  return new Types.ObjectId(createHash("sha256").update(`${circleId}:${raisedBy ?? "-"}:${clientId}`).digest("hex").slice(0, 24));
+}
+
+/** How far back a resend looks for its alert in the circle's list before filing it again. */
+const RESEND_LIST_CHECK = 50;
 
 export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
   const circleAlerts = createSlotList(models.CircleAlertSlot);
@@ -72,44 +84,35 @@ export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
     return record;
   }
 
-  /** Files the alert in its circle's list, then stores it; both steps are safe to repeat. */
-  async function store(alertId: Types.ObjectId, alert: Omit<AlertRecord, "id">): Promise<AlertRecord> {
-    await circleAlerts.append(alert.circleId, alertId.toHexString(), alert.createdAt);
-    const isNew = await insertOnce(() =>
-      models.Alert.create({
-        _id: alertId,
-        ...alert,
-        circleId: toObjectId(alert.circleId),
-        raisedBy: alert.raisedBy ? toObjectId(alert.raisedBy) : null,
-      }),
-    );
-    if (isNew) {
-      // What was just written is the record: no read back on the raise's ack path.
-      const record: AlertRecord = { ...alert, id: alertId.toHexString(), clientId: alert.clientId ?? null };
-      alertCache.set(record.id, record);
-      return record;
-    }
-    const stored = await findById(alertId.toHexString());
-    if (!stored) throw new Error("alert vanished after insert");
-    return stored;
-  }
-
   const alerts: AlertRepository = {
     async insert(alert) {
-      const alertId = new Types.ObjectId();
-      const key = clientKey(alert.circleId, alert.raisedBy, alert.clientId ?? alertId.toHexString());
-      const isFirst = await insertOnce(() => models.AlertClientId.create({ _id: key, alertId }));
-      if (isFirst) return store(alertId, alert);
-      // The clientId was used before. If that raise stopped between its key and its alert
-      // (a crash), finish it here: the same alert id, filed once more at worst (lists dedupe).
-      const existing = await models.AlertClientId.findById(key).lean();
-      if (!existing) throw new Error("alert key vanished");
-      if (await findById(existing.alertId.toHexString())) throw new DuplicateKeyError("alert");
-      return store(existing.alertId, alert);
+      const alertId = alertIdFor(alert.circleId, alert.raisedBy, alert.clientId);
+      const isNew = await insertOnce(() =>
+        models.Alert.create({
+          _id: alertId,
+          ...alert,
+          circleId: toObjectId(alert.circleId),
+          raisedBy: alert.raisedBy ? toObjectId(alert.raisedBy) : null,
+        }),
+      );
+      const id = alertId.toHexString();
+      if (isNew) {
+        await circleAlerts.append(alert.circleId, id, alert.createdAt);
+        // What was just written is the record: no read back on the raise's ack path.
+        const record: AlertRecord = { ...alert, id, clientId: alert.clientId ?? null };
+        alertCache.set(id, record);
+        return record;
+      }
+      // A resend. If the first raise stopped between its insert and its filing (a crash), file it
+      // now; resends are rare, and the newest slots are mostly cached.
+      if (!(await circleAlerts.newest(alert.circleId, RESEND_LIST_CHECK)).includes(id)) {
+        await circleAlerts.append(alert.circleId, id, alert.createdAt);
+      }
+      throw new DuplicateKeyError("alert");
     },
     async findByClientId(circleId, raisedBy, clientId) {
-      const existing = await models.AlertClientId.findById(clientKey(circleId, raisedBy, clientId)).lean();
-      return existing ? findById(existing.alertId.toHexString()) : null;
+      const record = await findById(alertIdFor(circleId, raisedBy, clientId).toHexString());
+      return record && record.circleId === circleId && record.raisedBy === raisedBy && record.clientId === clientId ? record : null;
     },
     findById,
     async listForCircle(circleId, limit) {

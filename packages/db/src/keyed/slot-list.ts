@@ -50,6 +50,7 @@ export type SlotList = ReturnType<typeof createSlotList>;
 export function createSlotList(model: SlotModel) {
   const lastKnown = new BoundedMap<string, number>(20_000);
   const values = new BoundedMap<string, string | null>(50_000);
+  const appending = new Map<string, Promise<void>>();
   const keyOf = (scope: string, slot: number) => `${scope}:${slot}`;
 
   async function read(scope: string, slot: number): Promise<string | null> {
@@ -89,22 +90,38 @@ export function createSlotList(model: SlotModel) {
   return {
     last,
 
-    /** Claims the next slot of `scope` for `value`; returns its number. */
-    async append(scope: string, value: string, at: Date): Promise<number> {
-      // Probing forward from the cache is one read when it is current and O(log lag) when another
-      // node appended meanwhile: cheaper than walking into duplicate-key errors one by one.
-      let slot = (await last(scope)) + 1;
-      for (;;) {
-        try {
-          await model.create({ _id: keyOf(scope, slot), value, at });
-          values.set(keyOf(scope, slot), value);
-          if ((lastKnown.get(scope) ?? -1) < slot) lastKnown.set(scope, slot);
-          return slot;
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-          slot += 1; // another writer (or node) took it: the next one
+    /**
+     * Claims the next slot of `scope` for `value`; returns its number. Appends to one scope are
+     * serialised on this node, so a burst in one circle does not race itself into duplicate keys;
+     * with a warm cache the append is a single insert (a duplicate means another node appended:
+     * probe forward, O(log lag) reads, and try again).
+     */
+    append(scope: string, value: string, at: Date): Promise<number> {
+      const previous = appending.get(scope) ?? Promise.resolve();
+      const next = previous.then(async () => {
+        const cached = lastKnown.get(scope);
+        let slot = cached === undefined ? (await last(scope)) + 1 : cached + 1;
+        for (;;) {
+          try {
+            await model.create({ _id: keyOf(scope, slot), value, at });
+            values.set(keyOf(scope, slot), value);
+            if ((lastKnown.get(scope) ?? -1) < slot) lastKnown.set(scope, slot);
+            return slot;
+          } catch (error) {
+            if (!isDuplicateKey(error)) throw error;
+            slot = Math.max(slot, await last(scope)) + 1;
+          }
         }
-      }
+      });
+      const settled = next.then(
+        () => undefined,
+        () => undefined,
+      );
+      appending.set(scope, settled);
+      void settled.then(() => {
+        if (appending.get(scope) === settled) appending.delete(scope);
+      });
+      return next;
     },
 
     /** The values of the newest `limit` slots, newest first (point reads of computed keys). */
