@@ -72,18 +72,21 @@ export async function createWorkerApp(deps: {
 
   // Reads on the page path, cached per process (see read-cache.ts): circles are never renamed and
   // alert records never change (the alerts repository caches those itself); users, memberships,
-  // preferences and push subscriptions may change, so they live a few seconds only.
+  // ladders, preferences and push subscriptions may change, so they live a few seconds only (a
+  // changed ladder or preference applies to pages from at most 5 s later).
   const circleById = readThrough((id) => repositories.circles.findById(id), { ttlMs: Infinity, limit: 20_000, keep: (c) => c !== null });
   const userById = readThrough((id) => repositories.users.findById(id), { ttlMs: 60_000, limit: 50_000, keep: (u) => u !== null });
   const preferencesOf = readThrough((id) => repositories.preferences.find(id), { ttlMs: 5_000, limit: 50_000 });
   const pushSubscriptionsOf = readThrough((id) => repositories.pushSubscriptions.listForUser(id), { ttlMs: 5_000, limit: 50_000 });
   const circleMembers = readThrough((id) => repositories.memberships.listForCircle(id), { ttlMs: 5_000, limit: 20_000 });
+  const ladderOf = readThrough((id) => repositories.escalations.find(id), { ttlMs: 5_000, limit: 20_000 });
   const cached = {
     ...repositories,
     circles: { ...repositories.circles, findById: circleById },
     users: { ...repositories.users, findById: userById },
     preferences: { ...repositories.preferences, find: preferencesOf },
     memberships: { ...repositories.memberships, listForCircle: circleMembers },
+    escalations: { ...repositories.escalations, find: ladderOf },
   };
   const canReach = async (channel: "push" | "email" | "sms", userId: string) => {
     if (channel === "push") return (await pushSubscriptionsOf(userId)).length > 0;
