@@ -91,6 +91,18 @@ describe("escalation ladder", () => {
     expect(c.notifications.marie).toHaveLength(1);
   });
 
+  it("emits the in-app page from the ladder step itself and queues no job for channels that cannot reach the recipient", async () => {
+    const c = await createAnnasCircle(server);
+    await setLadder(server, c, ["marie"], 60);
+    // Marie keeps the default preferences (push and email on) but has no push subscription, and this
+    // worker has no SMTP: nothing but the in-app page can reach her.
+    const alert = await raise(c);
+    await eventually(() => c.notifications.marie.length === 1, 2000, "Marie's page");
+    expect(c.notifications.marie[0]).toMatchObject({ id: `${alert.id}:${c.marie.user.id}`, kind: "alert_page", alertId: alert.id, text: "Nieuwe melding in Anna's circle" });
+    const jobs = await worker.queues.queues.notifications.getJobs(["waiting", "delayed", "active", "completed", "failed", "prioritized"]);
+    expect(jobs.filter((job) => job?.data.alertId === alert.id)).toEqual([]);
+  });
+
   it("uses the default ladder (family by joining order, then professionals, then coordinators)", async () => {
     const c = await createAnnasCircle(server);
     const res = await server.request("GET", `/api/circles/${c.circle.id}/escalation`, { token: c.anna.token });

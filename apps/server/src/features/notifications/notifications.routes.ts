@@ -62,8 +62,11 @@ export function createNotificationsRouter(deps: {
 
   /** Queue counts (no personal data); any coordinator may look. */
   router.get("/queues/health", async (_req, res) => {
-    const memberships = await deps.memberships.listForUser(currentUserId(res));
-    if (!memberships.some((m) => m.role === "coordinator")) {
+    // Point reads of the caller's own memberships (their circle ids come from their user document).
+    const userId = currentUserId(res);
+    const circleIds = await deps.memberships.listCircleIdsForUser(userId);
+    const memberships = await Promise.all(circleIds.map((circleId) => deps.memberships.find(circleId, userId)));
+    if (!memberships.some((m) => m?.role === "coordinator")) {
       throw new DomainError("forbidden", "Only coordinators can see queue health.");
     }
     res.json({ queues: await deps.queues.counts() });
