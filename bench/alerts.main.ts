@@ -154,9 +154,9 @@ async function main() {
     "",
     "- Times are taken in the bench process: raise→ack and raise→first page on its monotonic clock; a step's lateness is the",
     "  page's arrival (wall clock) minus the alert's `createdAt` (the server's wall clock, same machine) plus the step's offset.",
-    "- The worker schedules step n+1 `stepSeconds` after step n ran (not after `createdAt`), so step 1's delay adds to step 2's lateness.",
-    "- Each page is one kring-notifications job per channel: in-app, push and email by default; with no push subscription",
-    "  and no SMTP_URL the last two complete as skipped, but they are real jobs the worker runs.",
+    "- Step deadlines count from the alert's `createdAt` (step n is due at createdAt + n × stepSeconds).",
+    "- The escalation step emits the in-app page itself (no job); push, email and SMS jobs are queued only for a",
+    "  recipient that channel can reach (a push subscription, an email address with SMTP configured, a phone number).",
   ].join("\n");
   const markdown = `# Kring alerts bench: latest result\n\n${header}\n\n${table}\n\n${verdict}\n\n${notes}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`;
   process.stdout.write(`\n${table}\n\n${verdict}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`);

@@ -270,8 +270,16 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await presence.stop().catch(() => undefined);
     await queues.close();
-    adapterPublisher.disconnect();
-    adapterSubscriber.disconnect();
+    // quit() lets the adapter's own pending commands (its subscribe calls, right after a start)
+    // finish first, instead of failing them into unhandled rejections; an unreachable Redis gets
+    // a second to answer, then the connection is just dropped.
+    await Promise.all(
+      [adapterPublisher, adapterSubscriber].map((client) =>
+        Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, 1000).unref())])
+          .catch(() => undefined)
+          .finally(() => client.disconnect()),
+      ),
+    );
   }
 
   return { app, httpServer, io, close, queues, services: { circles, messages, alerts, sessions, tokens } };

@@ -91,6 +91,18 @@ describe("escalation ladder", () => {
     expect(c.notifications.marie).toHaveLength(1);
   });
 
+  it("emits the in-app page from the ladder step itself and queues no job for channels that cannot reach the recipient", async () => {
+    const c = await createAnnasCircle(server);
+    await setLadder(server, c, ["marie"], 60);
+    // Marie keeps the default preferences (push and email on) but has no push subscription, and this
+    // worker has no SMTP: nothing but the in-app page can reach her.
+    const alert = await raise(c);
+    await eventually(() => c.notifications.marie.length === 1, 2000, "Marie's page");
+    expect(c.notifications.marie[0]).toMatchObject({ id: `${alert.id}:${c.marie.user.id}`, kind: "alert_page", alertId: alert.id, text: "Nieuwe melding in Anna's circle" });
+    const jobs = await worker.queues.queues.notifications.getJobs(["waiting", "delayed", "active", "completed", "failed", "prioritized"]);
+    expect(jobs.filter((job) => job?.data.alertId === alert.id)).toEqual([]);
+  });
+
   it("uses the default ladder (family by joining order, then professionals, then coordinators)", async () => {
     const c = await createAnnasCircle(server);
     const res = await server.request("GET", `/api/circles/${c.circle.id}/escalation`, { token: c.anna.token });
@@ -99,6 +111,45 @@ describe("escalation ladder", () => {
       stepSeconds: 120,
       isDefault: true,
     });
+  });
+});
+
+describe("who is never paged (security #12 item 4)", () => {
+  it("skips the member who raised the alert: the next responder is paged at once, and the unanswered fan-out leaves them out", async () => {
+    const c = await createAnnasCircle(server);
+    // Nina (professional) is first on the ladder and raises the alert herself.
+    await setLadder(server, c, ["nina", "marie"], 5);
+    const ack = await c.sockets.nina.emitWithAck("alert:raise", { circleId: c.circle.id, kind: "help", clientId: "nina-raises" });
+    if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+    const raisedAt = Date.parse(ack.alert.createdAt);
+
+    await eventually(() => c.notifications.marie.length === 1, 3000, "Marie's page");
+    // At once, not after the 5 s step that Nina's place on the ladder would have taken.
+    expect(Date.now() - raisedAt).toBeLessThan(2000);
+    expect(c.notifications.marie[0]).toMatchObject({ kind: "alert_page", alertId: ack.alert.id });
+
+    await eventually(() => c.notifications.sofie.length === 1, 8000, "the unanswered page to the coordinator");
+    expect(c.notifications.sofie[0]).toMatchObject({ kind: "alert_unanswered", alertId: ack.alert.id });
+    await sleep(300);
+    expect(c.notifications.nina).toEqual([]);
+    expect(c.notifications.anna).toEqual([]);
+    const listed = await server.request("GET", `/api/circles/${c.circle.id}/alerts`, { token: c.sofie.token });
+    const stored = listed.body.alerts.find((a: { id: string }) => a.id === ack.alert.id);
+    expect(stored.status).toBe("unanswered");
+    expect(stored.paged.map((p: { userId: string }) => p.userId)).toEqual([c.marie.user.id, c.sofie.user.id]);
+  }, 20_000);
+
+  it("refuses a ladder with the resident on it with 400 validation_failed", async () => {
+    const c = await createAnnasCircle(server);
+    const res = await server.request("PUT", `/api/circles/${c.circle.id}/escalation`, {
+      token: c.sofie.token,
+      body: { responders: [c.marie.user.id, c.anna.user.id], stepSeconds: 60 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("validation_failed");
+    const ladder = await server.request("GET", `/api/circles/${c.circle.id}/escalation`, { token: c.sofie.token });
+    expect(ladder.body.escalation.isDefault).toBe(true);
+    expect(ladder.body.escalation.responders).not.toContain(c.anna.user.id);
   });
 });
 

@@ -24,6 +24,7 @@ import { processDeliverNotification } from "./jobs/deliver-notification.job";
 import { processEscalationStep } from "./jobs/escalation-step.job";
 import { processMessageDigest } from "./jobs/message-digest.job";
 import { processCircleActivity } from "./jobs/circle-activity.job";
+import { readThrough } from "./read-cache";
 import type { Logger } from "@kring/logger";
 
 export type WorkerAppConfig = Pick<
@@ -71,6 +72,32 @@ export async function createWorkerApp(deps: {
     notify: (userId, notification) => emitter.to(userRoom(userId)).emit("notification", notification),
   };
 
+  // Reads on the page path, cached per process (see read-cache.ts): circles are never renamed and
+  // alert records never change (the alerts repository caches those itself); users, memberships,
+  // ladders, preferences and push subscriptions may change, so they live a few seconds only (a
+  // changed ladder or preference applies to pages from at most 5 s later).
+  const circleById = readThrough((id) => repositories.circles.findById(id), { ttlMs: Infinity, limit: 20_000, keep: (c) => c !== null });
+  const userById = readThrough((id) => repositories.users.findById(id), { ttlMs: 60_000, limit: 50_000, keep: (u) => u !== null });
+  const preferencesOf = readThrough((id) => repositories.preferences.find(id), { ttlMs: 5_000, limit: 50_000 });
+  const pushSubscriptionsOf = readThrough((id) => repositories.pushSubscriptions.listForUser(id), { ttlMs: 5_000, limit: 50_000 });
+  const circleMembers = readThrough((id) => repositories.memberships.listForCircle(id), { ttlMs: 5_000, limit: 20_000 });
+  const ladderOf = readThrough((id) => repositories.escalations.find(id), { ttlMs: 5_000, limit: 20_000 });
+  const cached = {
+    ...repositories,
+    circles: { ...repositories.circles, findById: circleById },
+    users: { ...repositories.users, findById: userById },
+    preferences: { ...repositories.preferences, find: preferencesOf },
+    memberships: { ...repositories.memberships, listForCircle: circleMembers },
+    escalations: { ...repositories.escalations, find: ladderOf },
+  };
+  const canReach = async (channel: "push" | "email" | "sms", userId: string) => {
+    if (channel === "push") return (await pushSubscriptionsOf(userId)).length > 0;
+    if (channel === "sms") return config.smsWebhookUrl !== undefined;
+    const user = await userById(userId);
+    // Managed accounts (a resident's tablet) have a placeholder address that no mail reaches.
+    return config.smtpUrl !== undefined && user !== null && user.email !== "" && !user.email.endsWith(".invalid");
+  };
+
   const vapidKeys = await repositories.getOrCreateSetting("vapid", () => webpush.generateVAPIDKeys());
   const email = createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom, appUrl: config.appUrl });
   const channels = {
@@ -85,10 +112,16 @@ export async function createWorkerApp(deps: {
   };
 
   const alerts = createAlertsService({
-    ...repositories,
+    ...cached,
     scheduler: queues.escalations,
     publisher,
-    page: createPager({ preferences: repositories.preferences, queue: queues.notifications, now }),
+    // The short path: the step emits the in-app page itself and queues only channels that can reach.
+    page: createPager({
+      preferences: cached.preferences,
+      queue: queues.notifications,
+      now,
+      direct: { publisher, circleName: async (id) => (await circleById(id))?.name ?? null, canReach },
+    }),
     now,
   });
   const digests = createDigests({
@@ -98,7 +131,7 @@ export async function createWorkerApp(deps: {
     queue: queues.notifications,
     now,
   });
-  const deliver = createDelivery({ ...repositories, channels, now });
+  const deliver = createDelivery({ ...cached, channels, now });
 
   const handlers: Record<string, (payload: unknown) => Promise<unknown>> = {
     [JobName.escalationStep]: (payload) => processEscalationStep(payload, { alerts }),
@@ -152,7 +185,8 @@ export async function createWorkerApp(deps: {
   }
 
   // If Redis lost its data, the daily check-in schedulers come back from the database.
-  for (const schedule of await repositories.checkins.listEnabledSchedules()) {
+  // A maintenance scan, once per start (see CheckinRepository).
+  for (const schedule of await repositories.checkins.maintenanceListEnabledSchedules()) {
     await queues.checkins.schedule(schedule.circleId, schedule);
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));

@@ -25,9 +25,34 @@ import type {
   RealtimePublisher,
 } from "./ports";
 
-/** Builds the contract's Alert from its record and its events (in any order). */
+/**
+ * Builds the contract's Alert from its record and its events (in any order). The raise itself is
+ * the alert's own insert, so its `raised` entry comes from the record; an `unanswered` event
+ * carries its fan-out (`recipients`), which becomes one `paged` entry per recipient.
+ */
 export function foldAlert(record: AlertRecord, events: AlertEventRecord[]): Alert {
-  const sorted = [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const raised: AlertEventRecord = {
+    id: eventId(record.id, "raised"),
+    alertId: record.id,
+    circleId: record.circleId,
+    type: "raised",
+    userId: record.raisedBy,
+    step: null,
+    note: null,
+    at: record.createdAt,
+  };
+  const expanded = [raised, ...events.filter((e) => e.type !== "raised")].flatMap((event) =>
+    event.type === "unanswered" && event.recipients
+      ? [
+          event,
+          ...event.recipients.map(
+            (userId): AlertEventRecord => ({ ...event, id: eventId(record.id, "paged", "unanswered", userId), type: "paged", userId, step: -1 }),
+          ),
+        ]
+      : [event],
+  );
+  // A stable sort: the unanswered fan-out keeps its place right after the unanswered entry.
+  const sorted = expanded.sort((a, b) => a.at.getTime() - b.at.getTime());
   const find = (type: AlertEventRecord["type"]) => sorted.find((e) => e.type === type);
   const claimed = find("claimed");
   const resolved = find("resolved");
@@ -108,23 +133,67 @@ export function foldAlerts(records: AlertRecord[], events: AlertEventRecord[]): 
   return records.map((record) => foldAlert(record, byAlert.get(record.id) ?? []));
 }
 
+const CIRCLE_LIST_LIMIT = 200;
+const INBOX_PER_CIRCLE = 20;
+const INBOX_LIMIT = 200;
+
 /** The inbox order: what still needs someone first, then claimed, then resolved; newest first within each. */
 const inboxRank: Record<AlertStatus, number> = { open: 0, unanswered: 0, claimed: 1, resolved: 2 };
 
-const eventId = (alertId: string, ...parts: (string | number)[]) => [alertId, ...parts].join(":");
+function eventId(alertId: string, ...parts: (string | number)[]) {
+  return [alertId, ...parts].join(":");
+}
+
+/**
+ * An alert's events have ids the fold can enumerate (no query): three fixed ones, and the ladder's
+ * pages `paged:0`, `paged:1`, … Pages are contiguous (step n + 1 is queued only by step n, after it
+ * inserted `paged:n`), so the fold reads them in batches until one comes back short.
+ */
+export const alertEventIds = {
+  fixed: (alertId: string) => (["claimed", "resolved", "unanswered"] as const).map((type) => eventId(alertId, type)),
+  page: (alertId: string, step: number) => eventId(alertId, "paged", step),
+};
+const PAGE_BATCH = 4;
+
+/** Residents are never paged (they raise alerts), nor is whoever raised this one, nor someone who left. */
+export function pageableResponders(responders: string[], memberships: MembershipRecord[], raisedBy: string | null): string[] {
+  const roleOf = new Map(memberships.map((m) => [m.userId, m.role]));
+  return responders.filter((id) => id !== raisedBy && roleOf.has(id) && roleOf.get(id) !== "resident");
+}
+
+/** Folded alerts that can no longer change (resolved), kept per node so lists fold only live alerts. */
+const SETTLED_CACHE_LIMIT = 5000;
 
 export function createAlertsService(deps: AlertsDependencies) {
-  async function load(record: AlertRecord): Promise<Alert> {
-    const events = await deps.alerts.listEvents([record.circleId], [record.id]);
-    return foldAlert(record, events);
+  const settled = new Map<string, Alert>();
+
+  /** Every event of the alert, by key: 3 + 4 point reads for a ladder of up to four steps. */
+  async function readEvents(record: AlertRecord, upToStep?: number): Promise<AlertEventRecord[]> {
+    const ids = [...alertEventIds.fixed(record.id)];
+    if (upToStep !== undefined) {
+      // A ladder step knows its place: pages after it cannot exist yet, so no probing.
+      for (let step = 0; step <= upToStep; step += 1) ids.push(alertEventIds.page(record.id, step));
+      return deps.alerts.findEvents(record.circleId, ids);
+    }
+    for (let step = 0; step < PAGE_BATCH; step += 1) ids.push(alertEventIds.page(record.id, step));
+    const events = await deps.alerts.findEvents(record.circleId, ids);
+    for (let from = PAGE_BATCH; events.filter((e) => e.type === "paged").length === from; from += PAGE_BATCH) {
+      const more: string[] = [];
+      for (let step = from; step < from + PAGE_BATCH; step += 1) more.push(alertEventIds.page(record.id, step));
+      events.push(...(await deps.alerts.findEvents(record.circleId, more)));
+    }
+    return events;
   }
 
-  /** open = neither claimed, resolved nor unanswered; three `_id` reads instead of loading every event. */
-  async function isStillOpen(record: AlertRecord): Promise<boolean> {
-    const closed = await Promise.all(
-      (["claimed", "resolved", "unanswered"] as const).map((type) => deps.alerts.hasEvent(record.circleId, eventId(record.id, type))),
-    );
-    return !closed.some(Boolean);
+  async function load(record: AlertRecord): Promise<Alert> {
+    const cached = settled.get(record.id);
+    if (cached) return cached;
+    const alert = foldAlert(record, await readEvents(record));
+    if (alert.status === "resolved") {
+      if (settled.size >= SETTLED_CACHE_LIMIT) settled.clear();
+      settled.set(record.id, alert);
+    }
+    return alert;
   }
 
   async function requireAlert(userId: string, alertId: string) {
@@ -134,7 +203,7 @@ export function createAlertsService(deps: AlertsDependencies) {
     return { record, membership };
   }
 
-  async function ladderFor(circleId: string): Promise<Escalation> {
+  async function circleLadder(circleId: string): Promise<{ escalation: Escalation; memberships: MembershipRecord[] }> {
     const [stored, memberships] = await Promise.all([
       deps.escalations.find(circleId),
       deps.memberships.listForCircle(circleId),
@@ -143,12 +212,15 @@ export function createAlertsService(deps: AlertsDependencies) {
       // Someone who left the circle is skipped, not paged.
       const memberIds = new Set(memberships.map((m) => m.userId));
       return {
-        responders: stored.responders.filter((id) => memberIds.has(id)),
-        stepSeconds: stored.stepSeconds,
-        isDefault: false,
+        escalation: { responders: stored.responders.filter((id) => memberIds.has(id)), stepSeconds: stored.stepSeconds, isDefault: false },
+        memberships,
       };
     }
-    return { responders: defaultLadder(memberships), stepSeconds: STEP_SECONDS_DEFAULT, isDefault: true };
+    return { escalation: { responders: defaultLadder(memberships), stepSeconds: STEP_SECONDS_DEFAULT, isDefault: true }, memberships };
+  }
+
+  async function ladderFor(circleId: string): Promise<Escalation> {
+    return (await circleLadder(circleId)).escalation;
   }
 
   /** Creates the alert (once per clientId), records it, and starts the ladder. */
@@ -164,19 +236,10 @@ export function createAlertsService(deps: AlertsDependencies) {
       record = existing;
       isNew = false;
     }
-    // Both steps are idempotent, so a resend after a crash between them completes the raise.
-    await deps.alerts.insertEvent({
-      id: eventId(record.id, "raised"),
-      alertId: record.id,
-      circleId,
-      type: "raised",
-      userId: raisedBy,
-      step: null,
-      note: null,
-      at: record.createdAt,
-    });
+    // Idempotent (the job id is deterministic), so a resend after a crash here completes the raise.
     await deps.scheduler.scheduleStep({ alertId: record.id, circleId, step: 0 }, 0);
-    const alert = await load(record);
+    // A new alert has no events yet (its raise is the record itself): no reads on the ack path.
+    const alert = isNew ? foldAlert(record, []) : await load(record);
     if (isNew) deps.publisher.alertUpdated(alert);
     return { alert, isNew };
   }
@@ -195,11 +258,12 @@ export function createAlertsService(deps: AlertsDependencies) {
       if (record.raisedBy === userId) {
         throw new DomainError("forbidden", "You raised this alert; someone else needs to respond to it.");
       }
-      const current = await load(record);
+      const events = await readEvents(record);
+      const current = foldAlert(record, events);
       if (current.status === "claimed" || current.status === "resolved") {
         throw new DomainError("conflict", "Someone else is already on it.");
       }
-      const isClaimed = await deps.alerts.insertEvent({
+      const claim: AlertEventRecord = {
         id: eventId(alertId, "claimed"),
         alertId,
         circleId: record.circleId,
@@ -208,9 +272,9 @@ export function createAlertsService(deps: AlertsDependencies) {
         step: null,
         note: null,
         at: deps.now(),
-      });
-      if (!isClaimed) throw new DomainError("conflict", "Someone else is already on it.");
-      const alert = await load(record);
+      };
+      if (!(await deps.alerts.insertEvent(claim))) throw new DomainError("conflict", "Someone else is already on it.");
+      const alert = foldAlert(record, [...events, claim]);
       deps.publisher.alertUpdated(alert);
       return alert;
     },
@@ -235,21 +299,25 @@ export function createAlertsService(deps: AlertsDependencies) {
 
     async listAlerts(userId: string, circleId: string, status?: AlertStatus): Promise<Alert[]> {
       await requireMembership(deps.memberships, circleId, userId);
-      const records = await deps.alerts.listForCircle(circleId, 200);
-      const events = await deps.alerts.listEvents([circleId], records.map((r) => r.id));
-      const alerts = foldAlerts(records, events);
+      const records = await deps.alerts.listForCircle(circleId, CIRCLE_LIST_LIMIT);
+      const alerts = await Promise.all(records.map(load));
       return status ? alerts.filter((a) => a.status === status) : alerts;
     },
 
-    /** Alerts across all of the user's circles, for the professionals' and coordinators' inbox. */
+    /**
+     * Alerts across all of the user's circles, for the professionals' and coordinators' inbox: the
+     * newest INBOX_PER_CIRCLE of each circle (a cost that grows with the caller's caseload, not with
+     * everything ever raised), at most INBOX_LIMIT in all.
+     */
     async listInbox(userId: string, status?: AlertStatus): Promise<Alert[]> {
-      const circleIds = (await deps.memberships.listForUser(userId)).map((m) => m.circleId);
+      const circleIds = await deps.memberships.listCircleIdsForUser(userId);
       if (circleIds.length === 0) return [];
-      const records = await deps.alerts.listForCircles(circleIds, 200);
-      const events = await deps.alerts.listEvents(circleIds, records.map((r) => r.id));
-      return foldAlerts(records, events)
+      const records = await deps.alerts.listForCircles(circleIds, INBOX_PER_CIRCLE);
+      const alerts = await Promise.all(records.map(load));
+      return alerts
         .filter((alert) => !status || alert.status === status)
-        .sort((a, b) => inboxRank[a.status] - inboxRank[b.status] || b.createdAt.localeCompare(a.createdAt));
+        .sort((a, b) => inboxRank[a.status] - inboxRank[b.status] || b.createdAt.localeCompare(a.createdAt))
+        .slice(0, INBOX_LIMIT);
     },
 
     async getEscalation(userId: string, circleId: string): Promise<Escalation> {
@@ -275,6 +343,10 @@ export function createAlertsService(deps: AlertsDependencies) {
         if (!roleOf.has(responder)) {
           throw new DomainError("validation_failed", `Responder ${responder} is not a member of this circle.`);
         }
+        // The resident is who raises Help; paging them about their own emergency helps no one.
+        if (roleOf.get(responder) === "resident") {
+          throw new DomainError("validation_failed", `Responder ${responder} is a resident; residents are never paged.`);
+        }
       }
       await deps.escalations.save({ circleId, responders: input.responders, stepSeconds: input.stepSeconds });
       return { responders: input.responders, stepSeconds: input.stepSeconds, isDefault: false };
@@ -287,13 +359,15 @@ export function createAlertsService(deps: AlertsDependencies) {
     async runEscalationStep(job: EscalationStepJob): Promise<{ outcome: "stopped" | "paged" | "unanswered" | "already_done" }> {
       const record = await deps.alerts.findById(job.alertId);
       if (!record || record.circleId !== job.circleId) return { outcome: "stopped" };
-      if (!(await isStillOpen(record))) return { outcome: "stopped" };
-      const ladder = await ladderFor(job.circleId);
+      const [events, { escalation, memberships }] = await Promise.all([readEvents(record, job.step), circleLadder(job.circleId)]);
+      if (foldAlert(record, events).status !== "open") return { outcome: "stopped" };
+      // Whoever raised the alert is skipped, and so the next responder is paged at once.
+      const responders = pageableResponders(escalation.responders, memberships, record.raisedBy);
 
-      if (job.step < ladder.responders.length) {
-        const responder = ladder.responders[job.step] as string;
-        const isNewPage = await deps.alerts.insertEvent({
-          id: eventId(record.id, "paged", job.step, responder),
+      if (job.step < responders.length) {
+        const responder = responders[job.step] as string;
+        const page: AlertEventRecord = {
+          id: alertEventIds.page(record.id, job.step),
           alertId: record.id,
           circleId: record.circleId,
           type: "paged",
@@ -301,19 +375,23 @@ export function createAlertsService(deps: AlertsDependencies) {
           step: job.step,
           note: null,
           at: deps.now(),
-        });
-        const alert = await load(record);
+        };
+        const isNewPage = await deps.alerts.insertEvent(page);
+        // The next step is queued before anyone is paged: a worker killed right after the page
+        // must not leave the ladder waiting for BullMQ's stalled-job check. Deadlines count from
+        // the raise, so a late step does not push the next one back.
+        const nextDeadline = record.createdAt.getTime() + (job.step + 1) * escalation.stepSeconds * 1000;
+        await deps.scheduler.scheduleStep({ ...job, step: job.step + 1 }, nextDeadline - deps.now().getTime());
         if (isNewPage) {
+          const alert = foldAlert(record, [...events, page]);
           await deps.page({ circleId: record.circleId, alert, recipients: [responder], kind: "alert_page" });
           deps.publisher.alertUpdated(alert);
         }
-        // Deadlines count from the raise, so a late step does not push the next one back.
-        const nextDeadline = record.createdAt.getTime() + (job.step + 1) * ladder.stepSeconds * 1000;
-        await deps.scheduler.scheduleStep({ ...job, step: job.step + 1 }, nextDeadline - deps.now().getTime());
         return { outcome: isNewPage ? "paged" : "already_done" };
       }
 
-      const isNewlyUnanswered = await deps.alerts.insertEvent({
+      // The fan-out is part of the one `unanswered` insert: re-running this step pages nobody twice.
+      const unanswered: AlertEventRecord = {
         id: eventId(record.id, "unanswered"),
         alertId: record.id,
         circleId: record.circleId,
@@ -321,24 +399,12 @@ export function createAlertsService(deps: AlertsDependencies) {
         userId: null,
         step: null,
         note: null,
+        recipients: unansweredRecipients(memberships).filter((id) => id !== record.raisedBy),
         at: deps.now(),
-      });
-      if (!isNewlyUnanswered) return { outcome: "already_done" };
-      const recipients = unansweredRecipients(await deps.memberships.listForCircle(record.circleId));
-      for (const userId of recipients) {
-        await deps.alerts.insertEvent({
-          id: eventId(record.id, "paged", "unanswered", userId),
-          alertId: record.id,
-          circleId: record.circleId,
-          type: "paged",
-          userId,
-          step: -1,
-          note: null,
-          at: deps.now(),
-        });
-      }
-      const alert = await load(record);
-      await deps.page({ circleId: record.circleId, alert, recipients, kind: "alert_unanswered" });
+      };
+      if (!(await deps.alerts.insertEvent(unanswered))) return { outcome: "already_done" };
+      const alert = foldAlert(record, [...events, unanswered]);
+      await deps.page({ circleId: record.circleId, alert, recipients: unanswered.recipients ?? [], kind: "alert_unanswered" });
       deps.publisher.alertUpdated(alert);
       return { outcome: "unanswered" };
     },
@@ -371,8 +437,7 @@ export function createAlertsService(deps: AlertsDependencies) {
       const records = await deps.alerts.listForCircle(circleId, 50);
       const missed = records.filter((r) => r.kind === "missed_checkin");
       if (missed.length > 0) {
-        const events = await deps.alerts.listEvents([circleId], missed.map((r) => r.id));
-        const folded = foldAlerts(missed, events);
+        const folded = await Promise.all(missed.map(load));
         for (const [index, record] of missed.entries()) {
           if (folded[index]?.status === "resolved") continue;
           const isResolved = await deps.alerts.insertEvent({

@@ -21,6 +21,7 @@ import type {
   PreferencesRepository,
   PresenceReader,
   ReadMarkerRepository,
+  RealtimePublisher,
   UserRepository,
 } from "./ports";
 
@@ -63,34 +64,81 @@ export type NotificationsDependencies = {
   preferences: PreferencesRepository;
   queue: NotificationQueue;
   now: () => Date;
+  /**
+   * The short raise → page path, used by the worker: the in-app page is emitted here at once (no
+   * delivery job, no re-reads), and a push/email/SMS job is queued only for a recipient that channel
+   * can reach. Without it (the server), every channel is a queued job as before.
+   */
+  direct?: {
+    publisher: RealtimePublisher;
+    /** null when the circle is gone: nothing is sent. */
+    circleName: (circleId: string) => Promise<string | null>;
+    /** Whether the channel could deliver to this user now (a push subscription, an email address and SMTP, …). */
+    canReach: (channel: Exclude<Channel, "in_app">, userId: string) => Promise<boolean>;
+  };
 };
 
 async function preferencesOf(repository: PreferencesRepository, userId: string): Promise<NotificationPreferences> {
   return (await repository.find(userId)) ?? DEFAULT_NOTIFICATION_PREFERENCES;
 }
 
+/** The notification a recipient gets; the same id whichever channel carries it. */
+export function buildNotification(input: {
+  kind: NotificationKind;
+  sourceId: string;
+  recipientId: string;
+  circleId: string;
+  alertId: string | null;
+  urgent: boolean;
+  circleName: string;
+  language: NotificationPreferences["language"];
+  at: Date;
+}): Notification {
+  return {
+    id: `${input.sourceId}:${input.recipientId}`,
+    kind: input.kind,
+    circleId: input.circleId,
+    alertId: input.alertId,
+    text: notificationText(input.kind, input.circleName, input.language),
+    urgent: input.urgent,
+    at: input.at.toISOString(),
+  };
+}
+
 /**
- * Turns a page into one delivery job per recipient and channel. Urgent alerts go out at once on
- * every channel; anything else waits for the recipient's quiet hours to end (in-app is silent and
- * goes at once).
+ * Turns a page into notifications: in-app at once (emitted directly with `direct`, else a job), and
+ * one delivery job per other channel. Urgent alerts go out at once on every channel; anything else
+ * waits for the recipient's quiet hours to end (in-app is silent and goes at once).
  */
 export function createPager(deps: NotificationsDependencies) {
   return async function page(request: PageRequest): Promise<void> {
     const urgent = isUrgent(request.alert.kind);
     const sourceId = request.kind === "alert_unanswered" ? `${request.alert.id}:unanswered` : request.alert.id;
-    const jobs: { job: DeliverNotificationJob; delayMs: number }[] = [];
-    for (const recipientId of request.recipients) {
-      const preferences = await preferencesOf(deps.preferences, recipientId);
-      const quietEnd = urgent || !preferences.quietHours ? null : quietHoursEnd(deps.now(), preferences.quietHours);
-      for (const channel of channelsFor(preferences, request.kind)) {
-        const delayMs = quietEnd && channel !== "in_app" ? quietEnd.getTime() - deps.now().getTime() : 0;
-        jobs.push({
+    const direct = deps.direct;
+    const circleName = direct ? await direct.circleName(request.circleId) : null;
+    if (direct && circleName === null) return;
+    const perRecipient = await Promise.all(
+      request.recipients.map(async (recipientId) => {
+        const preferences = await preferencesOf(deps.preferences, recipientId);
+        const now = deps.now();
+        const quietEnd = urgent || !preferences.quietHours ? null : quietHoursEnd(now, preferences.quietHours);
+        let channels = channelsFor(preferences, request.kind);
+        if (direct && circleName !== null) {
+          direct.publisher.notify(
+            recipientId,
+            buildNotification({ kind: request.kind, sourceId, recipientId, circleId: request.circleId, alertId: request.alert.id, urgent, circleName, language: preferences.language, at: now }),
+          );
+          const others = channels.filter((c): c is Exclude<Channel, "in_app"> => c !== "in_app");
+          const reachable = await Promise.all(others.map((channel) => direct.canReach(channel, recipientId)));
+          channels = others.filter((_, index) => reachable[index]);
+        }
+        return channels.map((channel) => ({
           job: { circleId: request.circleId, recipientId, channel, kind: request.kind, sourceId, alertId: request.alert.id, urgent },
-          delayMs,
-        });
-      }
-    }
-    await deps.queue.enqueue(jobs);
+          delayMs: quietEnd && channel !== "in_app" ? quietEnd.getTime() - now.getTime() : 0,
+        }));
+      }),
+    );
+    await deps.queue.enqueue(perRecipient.flat());
   };
 }
 
@@ -182,15 +230,7 @@ export function createDelivery(deps: DeliveryDependencies) {
       preferencesOf(deps.preferences, job.recipientId),
     ]);
     if (!user || !circle) return "skipped";
-    const notification: Notification = {
-      id: `${job.sourceId}:${job.recipientId}`,
-      kind: job.kind,
-      circleId: job.circleId,
-      alertId: job.alertId,
-      text: notificationText(job.kind, circle.name, preferences.language),
-      urgent: job.urgent,
-      at: deps.now().toISOString(),
-    };
+    const notification = buildNotification({ ...job, circleName: circle.name, language: preferences.language, at: deps.now() });
     return deps.channels[job.channel]({ user, preferences, notification });
   };
 }

@@ -115,22 +115,31 @@ export type AlertEventRecord = {
   userId: string | null;
   step: number | null;
   note: string | null;
+  /** On `unanswered`: everyone paged when the ladder ran out (the fan-out is one insert). */
+  recipients?: string[];
   at: Date;
 };
 
+/**
+ * Every method is a point read or insert by key (see ARCHITECTURE.md "Storage by key"): FerretDB on
+ * SQLite serves nothing else from an index, so nothing here filters, sorts or counts a collection.
+ */
 export interface AlertRepository {
   /** Throws DuplicateKeyError when (circleId, raisedBy, clientId) exists. */
   insert(alert: Omit<AlertRecord, "id">): Promise<AlertRecord>;
   findByClientId(circleId: string, raisedBy: string | null, clientId: string): Promise<AlertRecord | null>;
   /** The one lookup without a circle id: it is how a claim learns which circle to check membership in. */
   findById(alertId: string): Promise<AlertRecord | null>;
+  /** The circle's newest `limit` alerts, newest first (a per-circle list of keys, not a query). */
   listForCircle(circleId: string, limit: number): Promise<AlertRecord[]>;
-  listForCircles(circleIds: string[], limit: number): Promise<AlertRecord[]>;
+  /** The newest `limitPerCircle` alerts of each circle, newest first overall. */
+  listForCircles(circleIds: string[], limitPerCircle: number): Promise<AlertRecord[]>;
   /** false when an event with this id exists already. */
   insertEvent(event: AlertEventRecord): Promise<boolean>;
   /** Whether an event with this deterministic id exists (an `_id` read, cheap on every backend). */
   hasEvent(circleId: string, eventId: string): Promise<boolean>;
-  listEvents(circleIds: string[], alertIds: string[]): Promise<AlertEventRecord[]>;
+  /** The events among these deterministic ids that exist (point reads; see `alertEventIds`). */
+  findEvents(circleId: string, eventIds: string[]): Promise<AlertEventRecord[]>;
 }
 
 export type EscalationRecord = { circleId: string; responders: string[]; stepSeconds: number };
@@ -146,7 +155,8 @@ export type CheckinRecord = { circleId: string; date: string; at: Date; by: stri
 export interface CheckinRepository {
   findSchedule(circleId: string): Promise<CheckinScheduleRecord | null>;
   saveSchedule(schedule: CheckinScheduleRecord): Promise<void>;
-  listEnabledSchedules(): Promise<CheckinScheduleRecord[]>;
+  /** A maintenance scan (worker start only, to re-create the schedulers): never on a request or job path. */
+  maintenanceListEnabledSchedules(): Promise<CheckinScheduleRecord[]>;
   /** Returns the stored check-in for that local date (the first one wins). */
   record(checkin: CheckinRecord): Promise<CheckinRecord>;
   find(circleId: string, date: string): Promise<CheckinRecord | null>;

@@ -1,6 +1,8 @@
 import type { PairingRepository, SessionRecord, SessionRepository } from "@kring/domain";
-import { trusted, type Types } from "mongoose";
-import { toObjectId } from "./models";
+import { Types } from "mongoose";
+import { createSlotList } from "../keyed/slot-list";
+import { isDuplicateKey } from "../keyed/writes";
+import { toObjectId } from "../models";
 import type { SessionModels } from "./sessions.models";
 
 type SessionDocument = {
@@ -22,11 +24,27 @@ const toSession = (doc: SessionDocument): SessionRecord => ({
   revokedAt: doc.revokedAt ?? null,
 });
 
+/** The newest sessions of a user that a device list looks at (a tablet has one or two). */
+const SESSION_SLOTS_READ = 100;
+
 export function createSessionRepositories(models: SessionModels) {
+  const userSessions = createSlotList(models.UserSessionSlot);
+
+  async function findById(sessionId: string): Promise<SessionRecord | null> {
+    if (!Types.ObjectId.isValid(sessionId)) return null;
+    const doc = await models.Session.findById(toObjectId(sessionId)).lean<SessionDocument>();
+    return doc ? toSession(doc) : null;
+  }
+
   const sessions: SessionRepository = {
     async create(input) {
+      const sessionId = new Types.ObjectId();
+      // The token key first: a (practically impossible) repeated token fails here, before anything is filed.
+      await models.SessionToken.create({ _id: input.tokenHash, sessionId });
+      await userSessions.append(input.userId, sessionId.toHexString(), input.createdAt);
       const doc = await models.Session.create({
         ...input,
+        _id: sessionId,
         userId: toObjectId(input.userId),
         lastUsedAt: input.createdAt,
         revokedAt: null,
@@ -34,18 +52,21 @@ export function createSessionRepositories(models: SessionModels) {
       return toSession(doc.toObject() as SessionDocument);
     },
     async findByTokenHash(tokenHash) {
-      const doc = await models.Session.findOne({ tokenHash }).lean<SessionDocument>();
-      return doc ? toSession(doc) : null;
+      const key = await models.SessionToken.findById(tokenHash).lean();
+      return key ? findById(key.sessionId.toHexString()) : null;
     },
-    async findById(sessionId) {
-      const doc = await models.Session.findById(toObjectId(sessionId)).lean<SessionDocument>();
-      return doc ? toSession(doc) : null;
-    },
+    findById,
     async listForUsers(userIds, kind) {
-      const docs = await models.Session.find({ userId: trusted({ $in: userIds.map(toObjectId) }), kind })
-        .sort({ createdAt: -1 })
-        .lean<SessionDocument[]>();
-      return docs.map(toSession);
+      const perUser = await Promise.all(
+        userIds.map(async (userId) => {
+          const ids = [...new Set(await userSessions.newest(userId, SESSION_SLOTS_READ))];
+          return Promise.all(ids.map(findById));
+        }),
+      );
+      return perUser
+        .flat()
+        .filter((s): s is SessionRecord => s !== null && s.kind === kind)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     },
     async touch(sessionId, at) {
       // Last write wins is fine for a "last used" timestamp.
@@ -59,16 +80,20 @@ export function createSessionRepositories(models: SessionModels) {
 
   const pairings: PairingRepository = {
     async create(input) {
-      const doc = await models.Pairing.create({
+      const pairingId = new Types.ObjectId();
+      await models.PairingCode.create({ _id: input.code, pairingId });
+      await models.Pairing.create({
         ...input,
+        _id: pairingId,
         circleId: toObjectId(input.circleId),
         userId: toObjectId(input.userId),
         createdBy: toObjectId(input.createdBy),
       });
-      return { ...input, id: doc._id.toHexString() };
+      return { ...input, id: pairingId.toHexString() };
     },
     async findByCode(code) {
-      const doc = await models.Pairing.findOne({ code }).lean();
+      const key = await models.PairingCode.findById(code).lean();
+      const doc = key ? await models.Pairing.findById(key.pairingId).lean() : null;
       return doc
         ? {
             id: doc._id.toHexString(),
@@ -85,7 +110,7 @@ export function createSessionRepositories(models: SessionModels) {
         await models.PairingRedemption.create({ _id: toObjectId(pairingId), circleId: toObjectId(circleId), redeemedAt: now });
         return true;
       } catch (error) {
-        if ((error as { code?: unknown }).code === 11000) return false;
+        if (isDuplicateKey(error)) return false;
         throw error;
       }
     },

@@ -1,4 +1,5 @@
 import { type Connection, Schema } from "mongoose";
+import { registerSlotModel } from "../keyed/slot-list";
 
 const sessionSchema = new Schema(
   {
@@ -13,8 +14,15 @@ const sessionSchema = new Schema(
   },
   { versionKey: false },
 );
-sessionSchema.index({ tokenHash: 1 }, { unique: true, name: "session_token_unique" });
-sessionSchema.index({ userId: 1 }, { name: "session_user" });
+
+/** `_id` = the token hash → the session: the device-token exchange is one point read, not a scan. */
+const sessionTokenSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    sessionId: { type: Schema.Types.ObjectId, required: true },
+  },
+  { versionKey: false },
+);
 
 const pairingSchema = new Schema(
   {
@@ -26,7 +34,15 @@ const pairingSchema = new Schema(
   },
   { versionKey: false },
 );
-pairingSchema.index({ code: 1 }, { unique: true, name: "pairing_code_unique" });
+
+/** `_id` = the pairing code → the pairing; a second pairing with the same code fails on the primary key. */
+const pairingCodeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    pairingId: { type: Schema.Types.ObjectId, required: true },
+  },
+  { versionKey: false },
+);
 
 /** _id = the pairing's id: the second use of a code fails on the primary key. */
 const pairingRedemptionSchema = new Schema(
@@ -41,7 +57,11 @@ const pairingRedemptionSchema = new Schema(
 export function registerSessionModels(connection: Connection) {
   return {
     Session: connection.model("Session", sessionSchema, "device_sessions"),
+    SessionToken: connection.model("SessionToken", sessionTokenSchema, "device_session_tokens"),
+    /** `userId:n` → session id, in creation order. */
+    UserSessionSlot: registerSlotModel(connection, "UserSessionSlot", "user_session_slots"),
     Pairing: connection.model("Pairing", pairingSchema, "pairing_codes"),
+    PairingCode: connection.model("PairingCode", pairingCodeSchema, "pairing_code_keys"),
     PairingRedemption: connection.model("PairingRedemption", pairingRedemptionSchema, "pairing_redemptions"),
   };
 }
