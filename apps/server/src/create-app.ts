@@ -39,6 +39,7 @@ import type { Logger } from "@kring/logger";
 import { createSocketPublisher } from "./realtime/publisher";
 import { createRealtimeRooms } from "./realtime/rooms";
 import { createSocketServer } from "./realtime/socket-server";
+import { createWorkGate } from "./realtime/work-gate";
 
 export type AppConfig = Pick<
   ServerConfig,
@@ -50,6 +51,9 @@ export type AppConfig = Pick<
   | "sendBurst"
   | "authRatePerMinute"
   | "shutdownGraceMs"
+  | "maxInFlight"
+  | "workDeadlineMs"
+  | "retryAfterMs"
   | "redisPrefix"
   | "notificationAttempts"
   | "notificationBackoffMs"
@@ -113,18 +117,16 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   }
 
   const digestWindowQueued = new Map<string, number>();
-  let isDraining = false;
-  let inFlightCount = 0;
-  let onIdle: (() => void) | undefined;
-  const inFlight = {
-    begin: () => {
-      inFlightCount += 1;
-    },
-    end: () => {
-      inFlightCount -= 1;
-      if (inFlightCount === 0) onIdle?.();
-    },
-  };
+  const gate = createWorkGate({
+    maxInFlight: config.maxInFlight,
+    deadlineMs: config.workDeadlineMs,
+    retryAfterMs: config.retryAfterMs,
+    onLateSettle: ({ error, elapsedMs }) =>
+      logger.warn("socket event finished after its deadline", {
+        elapsedMs: Math.round(elapsedMs),
+        ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
+      }),
+  });
 
   const app = express();
   app.disable("x-powered-by");
@@ -178,14 +180,13 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
         isOnline: (userId) => presenceReader.isOnline(userId),
         typingLimiter,
         logger,
-        isDraining: () => isDraining,
+        isDraining: () => gate.isDraining(),
       });
       registerMessageHandlers(socket, {
         messages,
         sendLimiter,
         logger,
-        isDraining: () => isDraining,
-        inFlight,
+        gate,
         onMessageStored: (message) => {
           const window = digestWindowOf(now(), config.digestWindowMs);
           // One Redis call per circle and window from this node; BullMQ's job id dedupes across nodes.
@@ -200,7 +201,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
             });
         },
       });
-      registerAlertHandlers(socket, { alerts, logger, isDraining: () => isDraining, inFlight });
+      registerAlertHandlers(socket, { alerts, logger, gate });
     },
   });
   const rooms = createRealtimeRooms(io);
@@ -244,19 +245,14 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   app.use((_req, res) => sendError(res, "not_found", "Not found."));
   app.use(createErrorHandler(logger));
 
-  async function close(): Promise<void> {
-    if (isDraining) return;
-    isDraining = true;
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= closeOnce();
+    return closing;
+  }
+  async function closeOnce(): Promise<void> {
     httpServer.close();
-    if (inFlightCount > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, config.shutdownGraceMs);
-        onIdle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    await gate.drain(config.shutdownGraceMs);
     // Let the fan-out queued with setImmediate after the last acks go out.
     await new Promise((resolve) => setImmediate(resolve));
     io.disconnectSockets(true);
@@ -267,6 +263,6 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     adapterSubscriber.disconnect();
   }
 
-  return { app, httpServer, io, close, queues, services: { circles, messages, alerts, sessions, tokens } };
+  return { app, httpServer, io, close, gate, queues, services: { circles, messages, alerts, sessions, tokens } };
 }
 export type KringApp = Awaited<ReturnType<typeof createApp>>;

@@ -21,6 +21,12 @@ const ServerEnv = z.object({
   /** Requests per minute per IP on the login/register endpoints. */
   AUTH_RATE_PER_MINUTE: PositiveInt.default(30),
   SHUTDOWN_GRACE_MS: PositiveInt.default(10_000),
+  /** Socket events (sends, raises, syncs…) one server node works on at once; more are refused at once. */
+  MAX_IN_FLIGHT: PositiveInt.default(128),
+  /** A socket event not done within this is answered `unavailable` (the client resends; idempotent). */
+  WORK_DEADLINE_MS: PositiveInt.default(2000),
+  /** The wait suggested with `unavailable` (the answer carries this to twice this, jittered). */
+  RETRY_AFTER_MS: PositiveInt.default(1000),
   /** Prefix of every Redis key Kring writes (queues, Socket.IO adapter, presence). */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("kring"),
   NOTIFICATION_ATTEMPTS: PositiveInt.default(6),
@@ -47,6 +53,9 @@ export type ServerConfig = {
   sendBurst: number;
   authRatePerMinute: number;
   shutdownGraceMs: number;
+  maxInFlight: number;
+  workDeadlineMs: number;
+  retryAfterMs: number;
   redisPrefix: string;
   notificationAttempts: number;
   notificationBackoffMs: number;
@@ -94,11 +103,21 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     sendBurst: e.SEND_BURST,
     authRatePerMinute: e.AUTH_RATE_PER_MINUTE,
+    maxInFlight: e.MAX_IN_FLIGHT,
+    workDeadlineMs: e.WORK_DEADLINE_MS,
+    retryAfterMs: e.RETRY_AFTER_MS,
     digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
   };
 }
 
-const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true }).extend({
+const WorkerEnv = ServerEnv.omit({
+  HOST: true,
+  PORT: true,
+  JWT_SECRET: true,
+  MAX_IN_FLIGHT: true,
+  WORK_DEADLINE_MS: true,
+  RETRY_AFTER_MS: true,
+}).extend({
   /** smtp://user:pass@host:port; unset means no email channel (`npm start` sets a local catcher). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Kring <no-reply@kring.invalid>"),
@@ -108,7 +127,7 @@ const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true }).e
   WORKER_CONCURRENCY: PositiveInt.default(50),
 });
 
-export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs"> & {
+export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs" | "maxInFlight" | "workDeadlineMs" | "retryAfterMs"> & {
   smtpUrl: string | undefined;
   mailFrom: string;
   smsWebhookUrl: string | undefined;

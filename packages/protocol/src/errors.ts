@@ -29,7 +29,12 @@ export const httpStatusByErrorCode: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-export const ErrorBody = z.object({ code: ErrorCode, message: z.string() });
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** On `unavailable` and `rate_limited`: wait at least this long, then resend (same clientId). */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** REST error envelope: `{"error":{"code","message"}}`. */

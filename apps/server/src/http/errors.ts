@@ -19,7 +19,11 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
 
 /** Turns anything thrown into the `{code, message}` a client sees; unknown errors never leak details. */
 export function toErrorBody(error: unknown, logger: Logger): ErrorBody {
-  if (error instanceof DomainError) return { code: error.code, message: error.message };
+  if (error instanceof DomainError) {
+    return error.retryAfterMs === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+  }
   logger.error("unexpected error", error);
   return { code: "internal", message: "Something went wrong on the server. Please try again." };
 }
@@ -45,6 +49,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const body = toErrorBody(error, logger);
+    if (body.retryAfterMs !== undefined) res.set("Retry-After", String(Math.ceil(body.retryAfterMs / 1000)));
     res.status(httpStatusByErrorCode[body.code]).json({ error: body });
   };
 }

@@ -2,56 +2,47 @@ import type { AlertsService } from "@kring/domain";
 import { AlertClaimPayload, AlertRaisePayload, AlertResolvePayload, CheckinOkPayload } from "@kring/protocol";
 import { parseInput } from "../../http/errors";
 import type { Logger } from "@kring/logger";
-import { assertNotDraining, withAck } from "../../realtime/ack-handler";
+import { withAck } from "../../realtime/ack-handler";
+import type { WorkGate } from "../../realtime/work-gate";
 import type { KringSocket } from "../../realtime/socket-types";
-import type { InFlight } from "../messages/messages.handlers";
 
 /**
  * Alert events. A raise is acknowledged only after the alert is stored and its first ladder
  * step is queued, so an acknowledged Help is never lost; a resend with the same clientId
- * returns the same alert.
+ * returns the same alert. Every event runs under the node's work gate (bound + deadline): a raise
+ * answered `unavailable` may still complete, and its resend then finds the same alert.
  */
 export function registerAlertHandlers(
   socket: KringSocket,
-  deps: { alerts: AlertsService; logger: Logger; isDraining: () => boolean; inFlight: InFlight },
+  deps: { alerts: AlertsService; logger: Logger; gate: WorkGate },
 ) {
   const { userId } = socket.data;
-  const tracked = <T>(work: () => Promise<T>) => async () => {
-    assertNotDraining(deps.isDraining);
-    deps.inFlight.begin();
-    try {
-      return await work();
-    } finally {
-      deps.inFlight.end();
-    }
-  };
-
   socket.on(
     "alert:raise",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertRaisePayload, payload);
-      return tracked(async () => ({ alert: (await deps.alerts.raiseAlert(userId, input)).alert }))();
-    }),
+      return { alert: (await deps.alerts.raiseAlert(userId, input)).alert };
+    }, deps.gate),
   );
   socket.on(
     "alert:claim",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertClaimPayload, payload);
-      return tracked(async () => ({ alert: await deps.alerts.claimAlert(userId, input.alertId) }))();
-    }),
+      return { alert: await deps.alerts.claimAlert(userId, input.alertId) };
+    }, deps.gate),
   );
   socket.on(
     "alert:resolve",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertResolvePayload, payload);
-      return tracked(async () => ({ alert: await deps.alerts.resolveAlert(userId, input) }))();
-    }),
+      return { alert: await deps.alerts.resolveAlert(userId, input) };
+    }, deps.gate),
   );
   socket.on(
     "checkin:ok",
     withAck(deps.logger, async (payload) => {
       const input = parseInput(CheckinOkPayload, payload);
-      return tracked(async () => ({ checkin: await deps.alerts.checkIn(userId, input.circleId) }))();
-    }),
+      return { checkin: await deps.alerts.checkIn(userId, input.circleId) };
+    }, deps.gate),
   );
 }

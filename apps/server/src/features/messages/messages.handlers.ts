@@ -2,21 +2,24 @@ import { DomainError, type MessagesService, type TokenBucketLimiter } from "@kri
 import { type Message, MessageReadPayload, MessageSendPayload, MessageSyncPayload } from "@kring/protocol";
 import { parseInput } from "../../http/errors";
 import type { Logger } from "@kring/logger";
-import { assertNotDraining, withAck } from "../../realtime/ack-handler";
+import { withAck } from "../../realtime/ack-handler";
+import type { WorkGate } from "../../realtime/work-gate";
 import { circleRoom } from "../../realtime/rooms";
 import type { KringSocket } from "../../realtime/socket-types";
 
-export type InFlight = { begin(): void; end(): void };
-
-/** Socket handlers for messaging. Order on send: persist, then ack, then fan out. */
+/**
+ * Socket handlers for messaging. Order on send: persist, then ack, then fan out. Every event runs
+ * under the node's work gate (bound + deadline). A send answered `unavailable` at its deadline may
+ * still be stored afterwards: its fan-out then happens once, here, and the client's resend with
+ * the same clientId gets the stored message back (`isNew: false`, no second fan-out).
+ */
 export function registerMessageHandlers(
   socket: KringSocket,
   deps: {
     messages: MessagesService;
     sendLimiter: TokenBucketLimiter;
     logger: Logger;
-    isDraining: () => boolean;
-    inFlight: InFlight;
+    gate: WorkGate;
     /** Called once per new message after it is stored (queues the digest check). */
     onMessageStored?: (message: Message) => void;
   },
@@ -25,14 +28,13 @@ export function registerMessageHandlers(
 
   socket.on(
     "message:send",
-    withAck(deps.logger, async (payload) => {
-      assertNotDraining(deps.isDraining);
-      const input = parseInput(MessageSendPayload, payload);
-      if (!deps.sendLimiter.tryTake(userId)) {
-        throw new DomainError("rate_limited", "You are sending too fast. Wait a moment, then send again.");
-      }
-      deps.inFlight.begin();
-      try {
+    withAck(
+      deps.logger,
+      async (payload) => {
+        const input = parseInput(MessageSendPayload, payload);
+        if (!deps.sendLimiter.tryTake(userId)) {
+          throw new DomainError("rate_limited", "You are sending too fast. Wait a moment, then send again.");
+        }
         const { message, isNew } = await deps.messages.sendMessage(userId, input);
         if (isNew) {
           deps.onMessageStored?.(message);
@@ -41,10 +43,9 @@ export function registerMessageHandlers(
           setImmediate(() => socket.to(circleRoom(message.circleId)).emit("message:new", message));
         }
         return { message };
-      } finally {
-        deps.inFlight.end();
-      }
-    }),
+      },
+      deps.gate,
+    ),
   );
 
   socket.on(
@@ -52,7 +53,7 @@ export function registerMessageHandlers(
     withAck(deps.logger, async (payload) => {
       const input = parseInput(MessageSyncPayload, payload);
       return deps.messages.syncMessages(userId, input);
-    }),
+    }, deps.gate),
   );
 
   socket.on(
@@ -61,6 +62,6 @@ export function registerMessageHandlers(
       const input = parseInput(MessageReadPayload, payload);
       await deps.messages.markRead(userId, input);
       return {};
-    }),
+    }, deps.gate),
   );
 }

@@ -1,0 +1,117 @@
+import { DomainError } from "@kring/domain";
+import { createLogger } from "@kring/logger";
+import { withAck } from "./ack-handler";
+import { createWorkGate } from "./work-gate";
+
+// The gate's bookkeeping with plain promises; the integration test (overload.int.test.ts) shows
+// the same answers through real sockets and a real, paused database.
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const logger = createLogger({ level: "error" });
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("work gate", () => {
+  it("refuses work past the bound at once with unavailable and a retryAfterMs, without queueing it", async () => {
+    const gate = createWorkGate({ maxInFlight: 2, deadlineMs: 60_000, retryAfterMs: 500, random: () => 0.5 });
+    const first = deferred<string>();
+    const second = deferred<string>();
+    const running = [gate.run(() => first.promise), gate.run(() => second.promise)];
+    let isThirdStarted = false;
+    const third = gate.run(async () => {
+      isThirdStarted = true;
+      return "third";
+    });
+    await expect(third).rejects.toMatchObject({ code: "unavailable", retryAfterMs: 750 });
+    expect(isThirdStarted).toBe(false);
+    expect(gate.inFlight()).toBe(2);
+
+    first.resolve("first");
+    second.resolve("second");
+    await expect(Promise.all(running)).resolves.toEqual(["first", "second"]);
+    expect(gate.inFlight()).toBe(0);
+    await expect(gate.run(async () => "again")).resolves.toBe("again");
+  });
+
+  it("answers unavailable at the deadline but keeps the slot until the work really settles", async () => {
+    const late: Array<{ error?: unknown }> = [];
+    const gate = createWorkGate({ maxInFlight: 1, deadlineMs: 20, retryAfterMs: 100, onLateSettle: (o) => late.push(o) });
+    const slow = deferred<string>();
+    await expect(gate.run(() => slow.promise)).rejects.toMatchObject({ code: "unavailable" });
+    // Still running in the database: a new unit must not pile up behind it.
+    expect(gate.inFlight()).toBe(1);
+    await expect(gate.run(async () => "next")).rejects.toMatchObject({ code: "unavailable" });
+
+    slow.resolve("stored late");
+    await settle();
+    expect(gate.inFlight()).toBe(0);
+    expect(late).toEqual([{ elapsedMs: expect.any(Number) }]);
+    await expect(gate.run(async () => "next")).resolves.toBe("next");
+  });
+
+  it("passes a failure through, and a late failure is reported instead of becoming an unhandled rejection", async () => {
+    const late: Array<{ error?: unknown }> = [];
+    const gate = createWorkGate({ maxInFlight: 5, deadlineMs: 20, retryAfterMs: 100, onLateSettle: (o) => late.push(o) });
+    await expect(gate.run(async () => Promise.reject(new DomainError("forbidden", "no")))).rejects.toMatchObject({ code: "forbidden" });
+    const slow = deferred<string>();
+    await expect(gate.run(() => slow.promise)).rejects.toMatchObject({ code: "unavailable" });
+    slow.reject(new Error("database went away"));
+    await settle();
+    expect(late).toHaveLength(1);
+    expect((late[0]!.error as Error).message).toBe("database went away");
+    expect(gate.inFlight()).toBe(0);
+  });
+
+  it("drains: refuses new work and waits for the running work, or the grace period", async () => {
+    const gate = createWorkGate({ maxInFlight: 5, deadlineMs: 60_000, retryAfterMs: 100 });
+    const running = deferred<string>();
+    const result = gate.run(() => running.promise);
+    let isDrained = false;
+    const draining = gate.drain(60_000).then(() => {
+      isDrained = true;
+    });
+    await expect(gate.run(async () => "new")).rejects.toMatchObject({ code: "unavailable", retryAfterMs: expect.any(Number) });
+    await settle();
+    expect(isDrained).toBe(false);
+    running.resolve("done");
+    await draining;
+    await expect(result).resolves.toBe("done");
+
+    const stuck = createWorkGate({ maxInFlight: 5, deadlineMs: 60_000, retryAfterMs: 100 });
+    void stuck.run(() => new Promise(() => undefined)).catch(() => undefined);
+    await stuck.drain(20); // resolves after the grace period although the work never settles
+    expect(stuck.inFlight()).toBe(1);
+  });
+});
+
+describe("withAck under the gate", () => {
+  it("acknowledges exactly once, with unavailable at the deadline, even when the handler finishes later", async () => {
+    const gate = createWorkGate({ maxInFlight: 5, deadlineMs: 20, retryAfterMs: 100 });
+    const slow = deferred<{ stored: boolean }>();
+    const acks: unknown[] = [];
+    withAck(logger, () => slow.promise, gate)({}, (response: unknown) => acks.push(response));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    slow.resolve({ stored: true });
+    await settle();
+    expect(acks).toEqual([{ ok: false, error: { code: "unavailable", message: expect.any(String), retryAfterMs: expect.any(Number) } }]);
+  });
+
+  it("ignores an event without an ack callback and takes no slot for it", () => {
+    const gate = createWorkGate({ maxInFlight: 5, deadlineMs: 20, retryAfterMs: 100 });
+    let isCalled = false;
+    withAck(logger, async () => {
+      isCalled = true;
+      return {};
+    }, gate)({}, undefined);
+    expect(isCalled).toBe(false);
+    expect(gate.inFlight()).toBe(0);
+  });
+});
