@@ -92,6 +92,52 @@ describe("work gate", () => {
   });
 });
 
+describe("keyed work (a resend with the same clientId)", () => {
+  it("joins the running unit instead of doing the work twice, without taking a second slot", async () => {
+    const gate = createWorkGate({ maxInFlight: 1, deadlineMs: 20, retryAfterMs: 100 });
+    const slow = deferred<string>();
+    let calls = 0;
+    const work = () => {
+      calls += 1;
+      return slow.promise;
+    };
+    await expect(gate.run(work, { key: "send:u:c:a" })).rejects.toMatchObject({ code: "unavailable" });
+    // The bound is full (the first unit still runs), yet the resend is answered from that unit.
+    const resend = gate.run(work, { key: "send:u:c:a" });
+    slow.resolve("stored once");
+    await expect(resend).resolves.toBe("stored once");
+    expect(calls).toBe(1);
+  });
+
+  it("hands a result that came after the deadline to the resend, once; other keys do their own work", async () => {
+    let clock = 0;
+    const gate = createWorkGate({ maxInFlight: 5, deadlineMs: 20, retryAfterMs: 100, keepLateResultsMs: 1000, now: () => clock });
+    const slow = deferred<string>();
+    await expect(gate.run(() => slow.promise, { key: "k" })).rejects.toMatchObject({ code: "unavailable" });
+    slow.resolve("late result");
+    await settle();
+    await expect(gate.run(async () => "redone", { key: "k" })).resolves.toBe("late result");
+    await expect(gate.run(async () => "redone", { key: "k" })).resolves.toBe("redone");
+    await expect(gate.run(async () => "other", { key: "other" })).resolves.toBe("other");
+
+    const slowToo = deferred<string>();
+    await expect(gate.run(() => slowToo.promise, { key: "expires" })).rejects.toMatchObject({ code: "unavailable" });
+    slowToo.resolve("late");
+    await settle();
+    clock += 1001;
+    await expect(gate.run(async () => "redone", { key: "expires" })).resolves.toBe("redone");
+  });
+
+  it("does not keep a failure: the resend does the work again", async () => {
+    const gate = createWorkGate({ maxInFlight: 5, deadlineMs: 20, retryAfterMs: 100 });
+    const slow = deferred<string>();
+    await expect(gate.run(() => slow.promise, { key: "k" })).rejects.toMatchObject({ code: "unavailable" });
+    slow.reject(new Error("insert failed"));
+    await settle();
+    await expect(gate.run(async () => "second try", { key: "k" })).resolves.toBe("second try");
+  });
+});
+
 describe("withAck under the gate", () => {
   it("acknowledges exactly once, with unavailable at the deadline, even when the handler finishes later", async () => {
     const gate = createWorkGate({ maxInFlight: 5, deadlineMs: 20, retryAfterMs: 100 });

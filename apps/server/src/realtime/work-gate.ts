@@ -9,8 +9,13 @@ import { DomainError } from "@kring/domain";
  * A unit of work keeps its slot until it really settles, not until its deadline: the slot stands
  * for a database operation that is still running, and counting it as free would let new work
  * pile up behind it in the connection pool — exactly the queue that kept /readyz failing for
- * minutes after a load. The late result is safe to drop: every write is idempotent by its
- * clientId (or deterministic key), so the client's resend finds what the late completion stored.
+ * minutes after a load.
+ *
+ * Work with a `key` (an idempotent write: the sender's clientId) is not done twice on this node:
+ * the client's resend of a unit still running joins it instead of starting a second one, and a
+ * resend of a unit that finished after its caller was answered `unavailable` gets that result.
+ * Without this, every deadline produced a second write plus a clientId lookup for the same
+ * message, and an overloaded node spent its time redoing work it had already done.
  */
 export type WorkGateOptions = {
   /** Units of work allowed at once on this node; the next one is refused without queueing. */
@@ -21,15 +26,19 @@ export type WorkGateOptions = {
   retryAfterMs: number;
   /** Told when a unit settles after its caller was already answered (for a log line). */
   onLateSettle?: (outcome: { error?: unknown; elapsedMs: number }) => void;
+  /** How long the result of a unit that finished late is kept for the resend. */
+  keepLateResultsMs?: number;
   random?: () => number;
+  now?: () => number;
 };
 
 export type WorkGate = {
   /**
    * Runs `work` under the bound and the deadline. Rejects with a `DomainError("unavailable")`
    * carrying `retryAfterMs` when the node is draining, full, or the deadline passes first.
+   * With a `key`, a unit with the same key that is running (or finished late) is joined instead.
    */
-  run<R>(work: () => Promise<R>): Promise<R>;
+  run<R>(work: () => Promise<R>, options?: { key?: string | undefined }): Promise<R>;
   /** Units running now, including ones whose caller was already answered. */
   inFlight(): number;
   isDraining(): boolean;
@@ -37,11 +46,19 @@ export type WorkGate = {
   drain(graceMs: number): Promise<void>;
 };
 
+type KeyedEntry = { state: "running"; working: Promise<unknown> } | { state: "late"; result: unknown; keptUntil: number };
+
+/** More late results than this are not kept (oldest dropped first); a resend then just does the work. */
+const MAX_KEPT_RESULTS = 10_000;
+
 export function createWorkGate(options: WorkGateOptions): WorkGate {
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const keepLateResultsMs = options.keepLateResultsMs ?? 60_000;
   let inFlight = 0;
   let isDraining = false;
   const idleWaiters = new Set<() => void>();
+  const byKey = new Map<string, KeyedEntry>();
 
   const retryAfterMs = () => Math.round(options.retryAfterMs * (1 + random()));
   const unavailable = (message: string) => new DomainError("unavailable", message, { retryAfterMs: retryAfterMs() });
@@ -51,53 +68,84 @@ export function createWorkGate(options: WorkGateOptions): WorkGate {
     if (inFlight === 0) for (const wake of [...idleWaiters]) wake();
   };
 
+  const keepLateResult = (key: string, result: unknown) => {
+    byKey.delete(key);
+    byKey.set(key, { state: "late", result, keptUntil: now() + keepLateResultsMs });
+    for (const [oldKey, entry] of byKey) {
+      if (byKey.size <= MAX_KEPT_RESULTS && !(entry.state === "late" && entry.keptUntil < now())) break;
+      if (entry.state === "late") byKey.delete(oldKey);
+    }
+  };
+
+  /** Answers with `working`'s outcome or, at the deadline, `unavailable`; reports whether it was too late. */
+  const answerWithin = <R>(working: Promise<R>, onTooLate: () => void): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
+      let isAnswered = false;
+      const timer = setTimeout(() => {
+        isAnswered = true;
+        onTooLate();
+        reject(unavailable("The server is busy and could not finish in time. Send again in a moment; nothing is doubled."));
+      }, options.deadlineMs);
+      // Work that never settles (a database that is gone) must not keep a stopping process alive.
+      timer.unref();
+      working.then(
+        (result) => {
+          if (isAnswered) return;
+          clearTimeout(timer);
+          isAnswered = true;
+          resolve(result);
+        },
+        (error: unknown) => {
+          if (isAnswered) return;
+          clearTimeout(timer);
+          isAnswered = true;
+          reject(error);
+        },
+      );
+    });
+
   return {
-    run<R>(work: () => Promise<R>): Promise<R> {
+    run<R>(work: () => Promise<R>, runOptions: { key?: string | undefined } = {}): Promise<R> {
       if (isDraining) {
         return Promise.reject(unavailable("The server is restarting. Your client will reconnect; send again then."));
+      }
+      const { key } = runOptions;
+      const known = key === undefined ? undefined : byKey.get(key);
+      if (known?.state === "running") return answerWithin(known.working as Promise<R>, () => undefined);
+      if (known?.state === "late" && known.keptUntil >= now()) {
+        byKey.delete(key!);
+        return Promise.resolve(known.result as R);
       }
       if (inFlight >= options.maxInFlight) {
         return Promise.reject(unavailable("The server is busy. Send again in a moment."));
       }
       inFlight += 1;
       const startedAt = performance.now();
-      let isAnswered = false;
+      let isLate = false;
       let working: Promise<R>;
       try {
         working = work();
       } catch (error) {
         working = Promise.reject(error);
       }
-      working.then(
-        () => {
-          if (isAnswered) options.onLateSettle?.({ elapsedMs: performance.now() - startedAt });
-        },
-        (error: unknown) => {
-          if (isAnswered) options.onLateSettle?.({ error, elapsedMs: performance.now() - startedAt });
-        },
-      ).finally(release);
-
-      return new Promise<R>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          isAnswered = true;
-          reject(unavailable("The server is busy and could not finish in time. Send again in a moment; nothing is doubled."));
-        }, options.deadlineMs);
-        // Work that never settles (a database that is gone) must not keep a stopping process alive.
-        timer.unref();
-        working.then(
+      if (key !== undefined) byKey.set(key, { state: "running", working });
+      working
+        .then(
           (result) => {
-            if (isAnswered) return;
-            clearTimeout(timer);
-            isAnswered = true;
-            resolve(result);
+            if (key !== undefined) {
+              if (isLate) keepLateResult(key, result);
+              else byKey.delete(key);
+            }
+            if (isLate) options.onLateSettle?.({ elapsedMs: performance.now() - startedAt });
           },
           (error: unknown) => {
-            if (isAnswered) return;
-            clearTimeout(timer);
-            isAnswered = true;
-            reject(error);
+            if (key !== undefined) byKey.delete(key);
+            if (isLate) options.onLateSettle?.({ error, elapsedMs: performance.now() - startedAt });
           },
-        );
+        )
+        .finally(release);
+      return answerWithin(working, () => {
+        isLate = true;
       });
     },
     inFlight: () => inFlight,

@@ -22,7 +22,10 @@ export function registerAlertHandlers(
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertRaisePayload, payload);
       return { alert: (await deps.alerts.raiseAlert(userId, input)).alert };
-    }, deps.gate),
+    }, deps.gate, (payload) => {
+      const input = AlertRaisePayload.safeParse(payload);
+      return input.success ? `alert:raise:${userId}:${input.data.circleId}:${input.data.clientId}` : undefined;
+    }),
   );
   socket.on(
     "alert:claim",

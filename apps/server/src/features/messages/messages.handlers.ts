@@ -11,7 +11,8 @@ import type { KringSocket } from "../../realtime/socket-types";
  * Socket handlers for messaging. Order on send: persist, then ack, then fan out. Every event runs
  * under the node's work gate (bound + deadline). A send answered `unavailable` at its deadline may
  * still be stored afterwards: its fan-out then happens once, here, and the client's resend with
- * the same clientId gets the stored message back (`isNew: false`, no second fan-out).
+ * the same clientId joins it on this node (keyed by sender + clientId) or, on another node, gets
+ * the stored message back from the database (`isNew: false`, no second fan-out).
  */
 export function registerMessageHandlers(
   socket: KringSocket,
@@ -45,6 +46,10 @@ export function registerMessageHandlers(
         return { message };
       },
       deps.gate,
+      (payload) => {
+        const input = MessageSendPayload.safeParse(payload);
+        return input.success ? `message:send:${userId}:${input.data.circleId}:${input.data.clientId}` : undefined;
+      },
     ),
   );
 
