@@ -21,13 +21,15 @@ const repoRoot = path.resolve(__dirname, "..");
 const startedAt = performance.now();
 const log = (line: string) => process.stdout.write(`[overload ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
 
-type Options = { circles: number; senders: number; durationSeconds: number };
-const DEFAULTS: Options = { circles: 20, senders: 10, durationSeconds: 15 };
-const USAGE = `Usage: npm run bench:overload -- [--circles N] [--senders N] [--duration S]
+type Options = { circles: number; senders: number; durationSeconds: number; pipeline: number };
+const DEFAULTS: Options = { circles: 50, senders: 10, durationSeconds: 15, pipeline: 1 };
+const USAGE = `Usage: npm run bench:overload -- [--circles N] [--senders N] [--duration S] [--pipeline N]
 
-  --circles N    circles                                   default ${DEFAULTS.circles}
-  --senders N    members per circle, each sending nonstop  default ${DEFAULTS.senders}
-  --duration S   seconds of load                           default ${DEFAULTS.durationSeconds}
+  --circles N    circles                                        default ${DEFAULTS.circles}
+  --senders N    members per circle, each sending nonstop       default ${DEFAULTS.senders}
+  --duration S   seconds of load                                default ${DEFAULTS.durationSeconds}
+  --pipeline N   sends each sender keeps in flight (1: the next
+                 only after the answer, as the web client does)  default ${DEFAULTS.pipeline}
 
 The server runs with the configured MAX_IN_FLIGHT, WORK_DEADLINE_MS and RETRY_AFTER_MS (set them in the
 environment to compare), and with per-user send rate limits raised so the load reaches the storage.
@@ -48,6 +50,7 @@ function parseArgs(argv: string[]): Options | "help" {
     if (flag === "--circles") options.circles = value;
     else if (flag === "--senders") options.senders = value;
     else if (flag === "--duration") options.durationSeconds = value;
+    else if (flag === "--pipeline") options.pipeline = value;
     else throw new Error(`unknown option ${flag}\n\n${USAGE}`);
   }
   return options;
@@ -165,7 +168,7 @@ async function main() {
       return { status, ms: performance.now() - sentAt };
     };
 
-    log(`load: ${options.senders} senders in each of ${options.circles} circles, no pause, ${options.durationSeconds} s`);
+    log(`load: ${options.senders} senders in each of ${options.circles} circles, no pause, ${options.pipeline} in flight each, ${options.durationSeconds} s`);
     const loadStartedAt = performance.now();
     const loadEndsAt = loadStartedAt + options.durationSeconds * 1000;
     // /readyz every 500 ms during the load; from its end every 100 ms until the first 200 (measured
@@ -187,7 +190,11 @@ async function main() {
       return undefined;
     })();
     const progress = setInterval(() => log(`  ok ${tally.ok}, unavailable ${tally.unavailable}, no answer ${tally.noAnswer}`), 5000);
-    await Promise.all(connected.map((s) => runSender(s.socket, s.circleId, `${runId}-${s.key}`, loadEndsAt, tally)));
+    await Promise.all(
+      connected.flatMap((s) =>
+        Array.from({ length: options.pipeline }, (_, lane) => runSender(s.socket, s.circleId, `${runId}-${s.key}-${lane}`, loadEndsAt, tally)),
+      ),
+    );
     clearInterval(progress);
     const lastAnswerS = (performance.now() - loadEndsAt) / 1000;
     const readyAfterS = await prober;
@@ -239,7 +246,7 @@ async function main() {
     const header = [
       `- Date: ${new Date().toISOString()}`,
       `- Command: \`${env}npm run bench:overload${args ? ` -- ${args}` : ""}\``,
-      `- Load: ${options.circles} circles × ${options.senders} senders, no pause, ${options.durationSeconds} s; resend after retryAfterMs`,
+      `- Load: ${options.circles} circles × ${options.senders} senders, no pause, ${options.pipeline} send(s) in flight per sender, ${options.durationSeconds} s; a refused send is resent (same clientId) after its retryAfterMs`,
       `- Machine: ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model.trim() ?? "?"}; database ${database}`,
     ].join("\n");
     const markdown = `# Kring overload bench: latest result\n\n${header}\n\n${table}\n`;

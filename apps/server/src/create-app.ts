@@ -52,6 +52,7 @@ export type AppConfig = Pick<
   | "authRatePerMinute"
   | "shutdownGraceMs"
   | "maxInFlight"
+  | "maxInFlightPerCircle"
   | "workDeadlineMs"
   | "retryAfterMs"
   | "redisPrefix"
@@ -119,6 +120,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   const digestWindowQueued = new Map<string, number>();
   const gate = createWorkGate({
     maxInFlight: config.maxInFlight,
+    maxPerPartition: config.maxInFlightPerCircle,
     deadlineMs: config.workDeadlineMs,
     retryAfterMs: config.retryAfterMs,
     onLateSettle: ({ error, elapsedMs }) =>

@@ -23,6 +23,8 @@ const ServerEnv = z.object({
   SHUTDOWN_GRACE_MS: PositiveInt.default(10_000),
   /** Socket events (sends, raises, syncs…) one server node works on at once; more are refused at once. */
   MAX_IN_FLIGHT: PositiveInt.default(128),
+  /** Once a node is half full: sends of one circle it works on at once (they are stored one after another anyway). */
+  MAX_IN_FLIGHT_PER_CIRCLE: PositiveInt.default(4),
   /** A socket event not done within this is answered `unavailable` (the client resends; idempotent). */
   WORK_DEADLINE_MS: PositiveInt.default(2000),
   /** The wait suggested with `unavailable` (the answer carries this to twice this, jittered). */
@@ -54,6 +56,7 @@ export type ServerConfig = {
   authRatePerMinute: number;
   shutdownGraceMs: number;
   maxInFlight: number;
+  maxInFlightPerCircle: number;
   workDeadlineMs: number;
   retryAfterMs: number;
   redisPrefix: string;
@@ -104,6 +107,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     sendBurst: e.SEND_BURST,
     authRatePerMinute: e.AUTH_RATE_PER_MINUTE,
     maxInFlight: e.MAX_IN_FLIGHT,
+    maxInFlightPerCircle: e.MAX_IN_FLIGHT_PER_CIRCLE,
     workDeadlineMs: e.WORK_DEADLINE_MS,
     retryAfterMs: e.RETRY_AFTER_MS,
     digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
@@ -115,6 +119,7 @@ const WorkerEnv = ServerEnv.omit({
   PORT: true,
   JWT_SECRET: true,
   MAX_IN_FLIGHT: true,
+  MAX_IN_FLIGHT_PER_CIRCLE: true,
   WORK_DEADLINE_MS: true,
   RETRY_AFTER_MS: true,
 }).extend({
@@ -127,7 +132,7 @@ const WorkerEnv = ServerEnv.omit({
   WORKER_CONCURRENCY: PositiveInt.default(50),
 });
 
-export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs" | "maxInFlight" | "workDeadlineMs" | "retryAfterMs"> & {
+export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs" | "maxInFlight" | "maxInFlightPerCircle" | "workDeadlineMs" | "retryAfterMs"> & {
   smtpUrl: string | undefined;
   mailFrom: string;
   smsWebhookUrl: string | undefined;

@@ -1,7 +1,7 @@
 import type { AckError } from "@kring/protocol";
 import { toErrorBody } from "../http/errors";
 import type { Logger } from "@kring/logger";
-import type { WorkGate } from "./work-gate";
+import type { RunOptions, WorkGate } from "./work-gate";
 
 /**
  * Wraps a socket event handler: ignores events sent without an ack callback (there is
@@ -10,14 +10,15 @@ import type { WorkGate } from "./work-gate";
  * overloaded or draining node answers `unavailable` with `retryAfterMs` instead of queueing.
  *
  * The ack is sent exactly once: with the result, with the error, or with `unavailable` at the
- * deadline; a handler that settles after its deadline is not answered again. `keyOf` names an
- * idempotent write (sender + clientId) so that a resend joins the same work (see work-gate.ts).
+ * deadline; a handler that settles after its deadline is not answered again. `describe` names an
+ * idempotent write (`key`: sender + clientId) so that a resend joins the same work, and its
+ * fair-share `partition` (the circle); see work-gate.ts.
  */
 export function withAck<R extends object>(
   logger: Logger,
   handle: (payload: unknown) => Promise<R>,
   gate?: WorkGate,
-  keyOf?: (payload: unknown) => string | undefined,
+  describe?: (payload: unknown) => RunOptions | undefined,
 ): (payload: unknown, ack: unknown) => void {
   return (payload, ack) => {
     if (typeof ack !== "function") return;
@@ -28,7 +29,7 @@ export function withAck<R extends object>(
       isReplied = true;
       reply(response);
     };
-    const running = gate ? gate.run(() => handle(payload), { key: keyOf?.(payload) }) : handle(payload);
+    const running = gate ? gate.run(() => handle(payload), describe?.(payload)) : handle(payload);
     running.then(
       (result) => replyOnce({ ok: true, ...result }),
       (error: unknown) => replyOnce({ ok: false, error: toErrorBody(error, logger) }),

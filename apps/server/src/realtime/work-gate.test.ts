@@ -92,6 +92,27 @@ describe("work gate", () => {
   });
 });
 
+describe("fair share per partition (the circle of a send)", () => {
+  it("lets a burst in one circle through while the node has room, and caps each circle once it is half full", async () => {
+    const gate = createWorkGate({ maxInFlight: 8, maxPerPartition: 2, deadlineMs: 60_000, retryAfterMs: 100 });
+    const hold = deferred<string>();
+    const runIn = (partition: string) => gate.run(() => hold.promise, { partition });
+    // Below half full (4 of 8) one circle may take more than its share.
+    const burst = [runIn("busy"), runIn("busy"), runIn("busy"), runIn("busy")];
+    expect(gate.inFlight()).toBe(4);
+    // Half full now: the busy circle is over its share, a quiet circle still gets in, up to its share.
+    await expect(runIn("busy")).rejects.toMatchObject({ code: "unavailable", retryAfterMs: expect.any(Number) });
+    const quiet = [runIn("quiet"), runIn("quiet")];
+    await expect(runIn("quiet")).rejects.toMatchObject({ code: "unavailable" });
+    await expect(gate.run(async () => "no partition")).resolves.toBe("no partition");
+    hold.resolve("done");
+    await Promise.all([...burst, ...quiet]);
+    await settle();
+    expect(gate.inFlight()).toBe(0);
+    await expect(runIn("busy")).resolves.toBe("done");
+  });
+});
+
 describe("keyed work (a resend with the same clientId)", () => {
   it("joins the running unit instead of doing the work twice, without taking a second slot", async () => {
     const gate = createWorkGate({ maxInFlight: 1, deadlineMs: 20, retryAfterMs: 100 });

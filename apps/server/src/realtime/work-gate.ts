@@ -16,10 +16,19 @@ import { DomainError } from "@kring/domain";
  * resend of a unit that finished after its caller was answered `unavailable` gets that result.
  * Without this, every deadline produced a second write plus a clientId lookup for the same
  * message, and an overloaded node spent its time redoing work it had already done.
+ *
+ * Work with a `partition` (the circle of a send) has a fair share too: once the node is half
+ * full, a partition that already has `maxPerPartition` units running gets no more. Sends are
+ * serialised per circle, so more than a few from one circle only wait in line; without a share,
+ * a busy circle's senders (answered first, so first to send again) held most of the node's slots
+ * while other circles' senders were refused and the database sat idle — throughput under
+ * overload fell to a third. Below half full nothing is refused, so a burst in one circle is fine.
  */
 export type WorkGateOptions = {
   /** Units of work allowed at once on this node; the next one is refused without queueing. */
   maxInFlight: number;
+  /** Once the node is half full: units allowed per partition (e.g. per circle); more are refused. */
+  maxPerPartition?: number;
   /** How long a unit may take before its caller is answered `unavailable`. */
   deadlineMs: number;
   /** The wait suggested to a refused caller; jittered up to twice this so retries spread out. */
@@ -38,13 +47,15 @@ export type WorkGate = {
    * carrying `retryAfterMs` when the node is draining, full, or the deadline passes first.
    * With a `key`, a unit with the same key that is running (or finished late) is joined instead.
    */
-  run<R>(work: () => Promise<R>, options?: { key?: string | undefined }): Promise<R>;
+  run<R>(work: () => Promise<R>, options?: RunOptions): Promise<R>;
   /** Units running now, including ones whose caller was already answered. */
   inFlight(): number;
   isDraining(): boolean;
   /** Stops admitting work and resolves once everything running has settled, or after `graceMs`. */
   drain(graceMs: number): Promise<void>;
 };
+
+export type RunOptions = { key?: string | undefined; partition?: string | undefined };
 
 type KeyedEntry = { state: "running"; working: Promise<unknown> } | { state: "late"; result: unknown; keptUntil: number };
 
@@ -59,6 +70,8 @@ export function createWorkGate(options: WorkGateOptions): WorkGate {
   let isDraining = false;
   const idleWaiters = new Set<() => void>();
   const byKey = new Map<string, KeyedEntry>();
+  const byPartition = new Map<string, number>();
+  const maxPerPartition = options.maxPerPartition ?? Number.POSITIVE_INFINITY;
 
   const retryAfterMs = () => Math.round(options.retryAfterMs * (1 + random()));
   const unavailable = (message: string) => new DomainError("unavailable", message, { retryAfterMs: retryAfterMs() });
@@ -105,21 +118,24 @@ export function createWorkGate(options: WorkGateOptions): WorkGate {
     });
 
   return {
-    run<R>(work: () => Promise<R>, runOptions: { key?: string | undefined } = {}): Promise<R> {
+    run<R>(work: () => Promise<R>, runOptions: RunOptions = {}): Promise<R> {
       if (isDraining) {
         return Promise.reject(unavailable("The server is restarting. Your client will reconnect; send again then."));
       }
-      const { key } = runOptions;
+      const { key, partition } = runOptions;
       const known = key === undefined ? undefined : byKey.get(key);
       if (known?.state === "running") return answerWithin(known.working as Promise<R>, () => undefined);
       if (known?.state === "late" && known.keptUntil >= now()) {
         byKey.delete(key!);
         return Promise.resolve(known.result as R);
       }
-      if (inFlight >= options.maxInFlight) {
+      const inPartition = partition === undefined ? 0 : (byPartition.get(partition) ?? 0);
+      const isOverShare = inPartition >= maxPerPartition && inFlight >= options.maxInFlight / 2;
+      if (inFlight >= options.maxInFlight || isOverShare) {
         return Promise.reject(unavailable("The server is busy. Send again in a moment."));
       }
       inFlight += 1;
+      if (partition !== undefined) byPartition.set(partition, inPartition + 1);
       const startedAt = performance.now();
       let isLate = false;
       let working: Promise<R>;
@@ -143,7 +159,14 @@ export function createWorkGate(options: WorkGateOptions): WorkGate {
             if (isLate) options.onLateSettle?.({ error, elapsedMs: performance.now() - startedAt });
           },
         )
-        .finally(release);
+        .finally(() => {
+          if (partition !== undefined) {
+            const left = (byPartition.get(partition) ?? 1) - 1;
+            if (left === 0) byPartition.delete(partition);
+            else byPartition.set(partition, left);
+          }
+          release();
+        });
       return answerWithin(working, () => {
         isLate = true;
       });

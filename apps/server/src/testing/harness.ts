@@ -20,6 +20,7 @@ export const testConfig: AppConfig = {
   authRatePerMinute: 10_000,
   shutdownGraceMs: 5_000,
   maxInFlight: 128,
+  maxInFlightPerCircle: 4,
   workDeadlineMs: 2000,
   retryAfterMs: 1000,
   redisPrefix: "kring-test",

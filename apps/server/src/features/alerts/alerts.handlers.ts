@@ -24,7 +24,7 @@ export function registerAlertHandlers(
       return { alert: (await deps.alerts.raiseAlert(userId, input)).alert };
     }, deps.gate, (payload) => {
       const input = AlertRaisePayload.safeParse(payload);
-      return input.success ? `alert:raise:${userId}:${input.data.circleId}:${input.data.clientId}` : undefined;
+      return input.success ? { key: `alert:raise:${userId}:${input.data.circleId}:${input.data.clientId}` } : undefined;
     }),
   );
   socket.on(

@@ -48,7 +48,9 @@ export function registerMessageHandlers(
       deps.gate,
       (payload) => {
         const input = MessageSendPayload.safeParse(payload);
-        return input.success ? `message:send:${userId}:${input.data.circleId}:${input.data.clientId}` : undefined;
+        if (!input.success) return undefined;
+        const { circleId, clientId } = input.data;
+        return { key: `message:send:${userId}:${circleId}:${clientId}`, partition: `message:send:${circleId}` };
       },
     ),
   );
