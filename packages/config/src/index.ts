@@ -22,9 +22,9 @@ const ServerEnv = z.object({
   AUTH_RATE_PER_MINUTE: PositiveInt.default(30),
   SHUTDOWN_GRACE_MS: PositiveInt.default(10_000),
   /** Socket events (sends, raises, syncs…) one server node works on at once; more are refused at once. */
-  MAX_IN_FLIGHT: PositiveInt.default(128),
+  MAX_IN_FLIGHT: PositiveInt.default(256),
   /** Once a node is half full: sends of one circle it works on at once (they are stored one after another anyway). */
-  MAX_IN_FLIGHT_PER_CIRCLE: PositiveInt.default(4),
+  MAX_IN_FLIGHT_PER_CIRCLE: PositiveInt.default(8),
   /** A socket event not done within this is answered `unavailable` (the client resends; idempotent). */
   WORK_DEADLINE_MS: PositiveInt.default(2000),
   /** The wait suggested with `unavailable` (the answer carries this to twice this, jittered). */

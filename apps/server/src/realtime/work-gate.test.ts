@@ -113,6 +113,38 @@ describe("fair share per partition (the circle of a send)", () => {
   });
 });
 
+describe("under pressure", () => {
+  it("takes urgent work (a Help) into a reserve above the bound", async () => {
+    const gate = createWorkGate({ maxInFlight: 4, deadlineMs: 60_000, retryAfterMs: 100 });
+    const hold = deferred<string>();
+    const sends = Array.from({ length: 4 }, () => gate.run(() => hold.promise));
+    await expect(gate.run(() => hold.promise)).rejects.toMatchObject({ code: "unavailable" });
+    const help = gate.run(() => hold.promise, { isUrgent: true });
+    await expect(gate.run(() => hold.promise, { isUrgent: true })).rejects.toMatchObject({ code: "unavailable" });
+    hold.resolve("stored");
+    await expect(Promise.all([...sends, help])).resolves.toHaveLength(5);
+  });
+
+  it("suggests longer waits while refusals pile up, up to 4x, and the base again once they stop", async () => {
+    let clock = 0;
+    const gate = createWorkGate({ maxInFlight: 2, deadlineMs: 60_000, retryAfterMs: 100, random: () => 0, now: () => clock });
+    const hold = deferred<string>();
+    const running = [gate.run(() => hold.promise), gate.run(() => hold.promise)];
+    const refusedWait = async () => {
+      const error = await gate.run(() => hold.promise).catch((e: { retryAfterMs: number }) => e);
+      return (error as { retryAfterMs: number }).retryAfterMs;
+    };
+    expect(await refusedWait()).toBe(100);
+    for (let i = 0; i < 9; i += 1) await refusedWait(); // 10 refusals in this second
+    clock = 1000;
+    expect(await refusedWait()).toBe(400); // 1 + 10/2 = 6, capped at 4
+    clock = 5000; // a quiet spell
+    expect(await refusedWait()).toBe(100);
+    hold.resolve("done");
+    await Promise.all(running);
+  });
+});
+
 describe("keyed work (a resend with the same clientId)", () => {
   it("joins the running unit instead of doing the work twice, without taking a second slot", async () => {
     const gate = createWorkGate({ maxInFlight: 1, deadlineMs: 20, retryAfterMs: 100 });

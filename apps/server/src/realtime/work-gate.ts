@@ -23,6 +23,11 @@ import { DomainError } from "@kring/domain";
  * a busy circle's senders (answered first, so first to send again) held most of the node's slots
  * while other circles' senders were refused and the database sat idle — throughput under
  * overload fell to a third. Below half full nothing is refused, so a burst in one circle is fine.
+ *
+ * `urgent` work (a Help raise, a claim, a check-in) may use a reserve of a quarter above the bound,
+ * so a node full of message sends still takes an alarm. And the suggested wait grows with the
+ * refusals of the last second (up to 4×): under a retry storm every refusal costs CPU too, and
+ * longer waits let the clients' demand fall to what the node can take.
  */
 export type WorkGateOptions = {
   /** Units of work allowed at once on this node; the next one is refused without queueing. */
@@ -55,9 +60,14 @@ export type WorkGate = {
   drain(graceMs: number): Promise<void>;
 };
 
-export type RunOptions = { key?: string | undefined; partition?: string | undefined };
+export type RunOptions = { key?: string | undefined; partition?: string | undefined; isUrgent?: boolean };
 
 type KeyedEntry = { state: "running"; working: Promise<unknown> } | { state: "late"; result: unknown; keptUntil: number };
+
+/** The most the suggested wait grows under a storm of refusals. */
+const MAX_BACKOFF_FACTOR = 4;
+/** Urgent work may go this far above the bound. */
+const URGENT_RESERVE = 0.25;
 
 /** More late results than this are not kept (oldest dropped first); a resend then just does the work. */
 const MAX_KEPT_RESULTS = 10_000;
@@ -73,7 +83,23 @@ export function createWorkGate(options: WorkGateOptions): WorkGate {
   const byPartition = new Map<string, number>();
   const maxPerPartition = options.maxPerPartition ?? Number.POSITIVE_INFINITY;
 
-  const retryAfterMs = () => Math.round(options.retryAfterMs * (1 + random()));
+  // Refusals counted per second; the previous second's count scales the suggested wait.
+  let refusalWindowStart = now();
+  let refusalsThisWindow = 0;
+  let refusalsLastWindow = 0;
+  const rollRefusalWindow = () => {
+    const elapsed = now() - refusalWindowStart;
+    if (elapsed < 1000) return;
+    refusalsLastWindow = elapsed < 2000 ? refusalsThisWindow : 0;
+    refusalsThisWindow = 0;
+    refusalWindowStart = now();
+  };
+  const retryAfterMs = () => {
+    rollRefusalWindow();
+    refusalsThisWindow += 1;
+    const pressure = Math.min(MAX_BACKOFF_FACTOR, 1 + refusalsLastWindow / options.maxInFlight);
+    return Math.round(options.retryAfterMs * pressure * (1 + random()));
+  };
   const unavailable = (message: string) => new DomainError("unavailable", message, { retryAfterMs: retryAfterMs() });
 
   const release = () => {
@@ -122,7 +148,7 @@ export function createWorkGate(options: WorkGateOptions): WorkGate {
       if (isDraining) {
         return Promise.reject(unavailable("The server is restarting. Your client will reconnect; send again then."));
       }
-      const { key, partition } = runOptions;
+      const { key, partition, isUrgent = false } = runOptions;
       const known = key === undefined ? undefined : byKey.get(key);
       if (known?.state === "running") return answerWithin(known.working as Promise<R>, () => undefined);
       if (known?.state === "late" && known.keptUntil >= now()) {
@@ -131,7 +157,8 @@ export function createWorkGate(options: WorkGateOptions): WorkGate {
       }
       const inPartition = partition === undefined ? 0 : (byPartition.get(partition) ?? 0);
       const isOverShare = inPartition >= maxPerPartition && inFlight >= options.maxInFlight / 2;
-      if (inFlight >= options.maxInFlight || isOverShare) {
+      const bound = isUrgent ? Math.ceil(options.maxInFlight * (1 + URGENT_RESERVE)) : options.maxInFlight;
+      if (inFlight >= bound || isOverShare) {
         return Promise.reject(unavailable("The server is busy. Send again in a moment."));
       }
       inFlight += 1;

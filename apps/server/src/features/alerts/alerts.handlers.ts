@@ -17,6 +17,8 @@ export function registerAlertHandlers(
   deps: { alerts: AlertsService; logger: Logger; gate: WorkGate },
 ) {
   const { userId } = socket.data;
+  // Someone is waiting for help: these may use the node's reserve above its bound.
+  const urgent = () => ({ isUrgent: true });
   socket.on(
     "alert:raise",
     withAck(deps.logger, async (payload) => {
@@ -24,7 +26,7 @@ export function registerAlertHandlers(
       return { alert: (await deps.alerts.raiseAlert(userId, input)).alert };
     }, deps.gate, (payload) => {
       const input = AlertRaisePayload.safeParse(payload);
-      return input.success ? { key: `alert:raise:${userId}:${input.data.circleId}:${input.data.clientId}` } : undefined;
+      return input.success ? { key: `alert:raise:${userId}:${input.data.circleId}:${input.data.clientId}`, isUrgent: true } : undefined;
     }),
   );
   socket.on(
@@ -32,7 +34,7 @@ export function registerAlertHandlers(
     withAck(deps.logger, async (payload) => {
       const input = parseInput(AlertClaimPayload, payload);
       return { alert: await deps.alerts.claimAlert(userId, input.alertId) };
-    }, deps.gate),
+    }, deps.gate, urgent),
   );
   socket.on(
     "alert:resolve",
@@ -46,6 +48,6 @@ export function registerAlertHandlers(
     withAck(deps.logger, async (payload) => {
       const input = parseInput(CheckinOkPayload, payload);
       return { checkin: await deps.alerts.checkIn(userId, input.circleId) };
-    }, deps.gate),
+    }, deps.gate, urgent),
   );
 }
