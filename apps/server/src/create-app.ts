@@ -118,16 +118,31 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   }
 
   const digestWindowQueued = new Map<string, number>();
+  // Late completions are expected under overload: log them as one summary line per 10 s, not one
+  // line each; a late failure is logged on its own (the client's resend will redo that work).
+  const lateSettles = { count: 0, maxElapsedMs: 0, loggedAt: 0 };
   const gate = createWorkGate({
     maxInFlight: config.maxInFlight,
     maxPerPartition: config.maxInFlightPerCircle,
     deadlineMs: config.workDeadlineMs,
     retryAfterMs: config.retryAfterMs,
-    onLateSettle: ({ error, elapsedMs }) =>
-      logger.warn("socket event finished after its deadline", {
-        elapsedMs: Math.round(elapsedMs),
-        ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
-      }),
+    onLateSettle: ({ error, elapsedMs }) => {
+      if (error !== undefined) {
+        logger.warn("socket event failed after its deadline", {
+          elapsedMs: Math.round(elapsedMs),
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return;
+      }
+      lateSettles.count += 1;
+      lateSettles.maxElapsedMs = Math.max(lateSettles.maxElapsedMs, elapsedMs);
+      if (Date.now() - lateSettles.loggedAt < 10_000) return;
+      logger.warn("socket events finished after their deadline (answered unavailable; resends get the result)", {
+        count: lateSettles.count,
+        maxElapsedMs: Math.round(lateSettles.maxElapsedMs),
+      });
+      Object.assign(lateSettles, { count: 0, maxElapsedMs: 0, loggedAt: Date.now() });
+    },
   });
 
   const app = express();
