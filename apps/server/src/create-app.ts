@@ -39,6 +39,7 @@ import type { Logger } from "@kring/logger";
 import { createSocketPublisher } from "./realtime/publisher";
 import { createRealtimeRooms } from "./realtime/rooms";
 import { createSocketServer } from "./realtime/socket-server";
+import { createWorkGate } from "./realtime/work-gate";
 
 export type AppConfig = Pick<
   ServerConfig,
@@ -54,6 +55,10 @@ export type AppConfig = Pick<
   | "maxSocketsPerUser"
   | "rateLimitOverrides"
   | "shutdownGraceMs"
+  | "maxInFlight"
+  | "maxInFlightPerCircle"
+  | "workDeadlineMs"
+  | "retryAfterMs"
   | "redisPrefix"
   | "notificationAttempts"
   | "notificationBackoffMs"
@@ -116,18 +121,32 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   }
 
   const digestWindowQueued = new Map<string, number>();
-  let isDraining = false;
-  let inFlightCount = 0;
-  let onIdle: (() => void) | undefined;
-  const inFlight = {
-    begin: () => {
-      inFlightCount += 1;
+  // Late completions are expected under overload: log them as one summary line per 10 s, not one
+  // line each; a late failure is logged on its own (the client's resend will redo that work).
+  const lateSettles = { count: 0, maxElapsedMs: 0, loggedAt: 0 };
+  const gate = createWorkGate({
+    maxInFlight: config.maxInFlight,
+    maxPerPartition: config.maxInFlightPerCircle,
+    deadlineMs: config.workDeadlineMs,
+    retryAfterMs: config.retryAfterMs,
+    onLateSettle: ({ error, elapsedMs }) => {
+      if (error !== undefined) {
+        logger.warn("socket event failed after its deadline", {
+          elapsedMs: Math.round(elapsedMs),
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return;
+      }
+      lateSettles.count += 1;
+      lateSettles.maxElapsedMs = Math.max(lateSettles.maxElapsedMs, elapsedMs);
+      if (Date.now() - lateSettles.loggedAt < 10_000) return;
+      logger.warn("socket events finished after their deadline (answered unavailable; resends get the result)", {
+        count: lateSettles.count,
+        maxElapsedMs: Math.round(lateSettles.maxElapsedMs),
+      });
+      Object.assign(lateSettles, { count: 0, maxElapsedMs: 0, loggedAt: Date.now() });
     },
-    end: () => {
-      inFlightCount -= 1;
-      if (inFlightCount === 0) onIdle?.();
-    },
-  };
+  });
 
   const app = express();
   app.disable("x-powered-by");
@@ -185,14 +204,13 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
         isOnline: (userId, exceptSocketId) => presenceReader.isOnline(userId, exceptSocketId),
         typingLimit: limits.typing,
         logger,
-        isDraining: () => isDraining,
+        isDraining: () => gate.isDraining(),
       });
       registerMessageHandlers(socket, {
         messages,
         limits,
         logger,
-        isDraining: () => isDraining,
-        inFlight,
+        gate,
         onMessageStored: (message) => {
           const window = digestWindowOf(now(), config.digestWindowMs);
           // One Redis call per circle and window from this node; BullMQ's job id dedupes across nodes.
@@ -207,7 +225,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
             });
         },
       });
-      registerAlertHandlers(socket, { alerts, logger, isDraining: () => isDraining, inFlight, limits });
+      registerAlertHandlers(socket, { alerts, logger, gate, limits });
     },
   });
   const rooms = createRealtimeRooms(io);
@@ -251,19 +269,14 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   app.use((_req, res) => sendError(res, "not_found", "Not found."));
   app.use(createErrorHandler(logger));
 
-  async function close(): Promise<void> {
-    if (isDraining) return;
-    isDraining = true;
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= closeOnce();
+    return closing;
+  }
+  async function closeOnce(): Promise<void> {
     httpServer.close();
-    if (inFlightCount > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, config.shutdownGraceMs);
-        onIdle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    await gate.drain(config.shutdownGraceMs);
     // Let the fan-out queued with setImmediate after the last acks go out.
     await new Promise((resolve) => setImmediate(resolve));
     io.disconnectSockets(true);
@@ -282,6 +295,6 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     );
   }
 
-  return { app, httpServer, io, close, queues, services: { circles, messages, alerts, sessions, tokens } };
+  return { app, httpServer, io, close, gate, queues, services: { circles, messages, alerts, sessions, tokens } };
 }
 export type KringApp = Awaited<ReturnType<typeof createApp>>;

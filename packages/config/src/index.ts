@@ -55,6 +55,14 @@ const ServerEnv = z.object({
       return parsed.data;
     }),
   SHUTDOWN_GRACE_MS: PositiveInt.default(10_000),
+  /** Socket events (sends, raises, syncs…) one server node works on at once; more are refused at once. */
+  MAX_IN_FLIGHT: PositiveInt.default(256),
+  /** Once a node is half full: sends of one circle it works on at once (they are stored one after another anyway). */
+  MAX_IN_FLIGHT_PER_CIRCLE: PositiveInt.default(8),
+  /** A socket event not done within this is answered `unavailable` (the client resends; idempotent). */
+  WORK_DEADLINE_MS: PositiveInt.default(2000),
+  /** The wait suggested with `unavailable` (the answer carries this to twice this, jittered). */
+  RETRY_AFTER_MS: PositiveInt.default(1000),
   /** Prefix of every Redis key Kring writes (queues, Socket.IO adapter, presence). */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("kring"),
   NOTIFICATION_ATTEMPTS: PositiveInt.default(6),
@@ -86,6 +94,10 @@ export type ServerConfig = {
   maxSocketsPerUser: number;
   rateLimitOverrides: Record<string, { points: number; windowSeconds: number }>;
   shutdownGraceMs: number;
+  maxInFlight: number;
+  maxInFlightPerCircle: number;
+  workDeadlineMs: number;
+  retryAfterMs: number;
   redisPrefix: string;
   notificationAttempts: number;
   notificationBackoffMs: number;
@@ -145,11 +157,27 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     operatorToken: e.OPERATOR_TOKEN || undefined,
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     rateLimitOverrides: e.RATE_LIMITS,
+    maxInFlight: e.MAX_IN_FLIGHT,
+    maxInFlightPerCircle: e.MAX_IN_FLIGHT_PER_CIRCLE,
+    workDeadlineMs: e.WORK_DEADLINE_MS,
+    retryAfterMs: e.RETRY_AFTER_MS,
     digestWindowMs: e.DIGEST_WINDOW_MINUTES * 60_000,
   };
 }
 
-const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true, TRUST_PROXY: true, OPERATOR_TOKEN: true, MAX_SOCKETS_PER_USER: true, RATE_LIMITS: true }).extend({
+const WorkerEnv = ServerEnv.omit({
+  HOST: true,
+  PORT: true,
+  JWT_SECRET: true,
+  TRUST_PROXY: true,
+  OPERATOR_TOKEN: true,
+  MAX_SOCKETS_PER_USER: true,
+  RATE_LIMITS: true,
+  MAX_IN_FLIGHT: true,
+  MAX_IN_FLIGHT_PER_CIRCLE: true,
+  WORK_DEADLINE_MS: true,
+  RETRY_AFTER_MS: true,
+}).extend({
   /** smtp://user:pass@host:port; unset means no email channel (`npm start` sets a local catcher). */
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Kring <no-reply@kring.invalid>"),
@@ -159,7 +187,27 @@ const WorkerEnv = ServerEnv.omit({ HOST: true, PORT: true, JWT_SECRET: true, TRU
   WORKER_CONCURRENCY: PositiveInt.default(50),
 });
 
-export type WorkerConfig = Omit<ServerConfig, "host" | "port" | "jwtSecret" | "corsOrigins" | "sendRatePerSecond" | "sendBurst" | "authRatePerMinute" | "trustProxy" | "operatorToken" | "maxSocketsPerUser" | "rateLimitOverrides" | "accessTokenTtlSeconds" | "invitationTtlHours" | "digestWindowMs"> & {
+export type WorkerConfig = Omit<
+  ServerConfig,
+  | "host"
+  | "port"
+  | "jwtSecret"
+  | "corsOrigins"
+  | "sendRatePerSecond"
+  | "sendBurst"
+  | "authRatePerMinute"
+  | "trustProxy"
+  | "operatorToken"
+  | "maxSocketsPerUser"
+  | "rateLimitOverrides"
+  | "accessTokenTtlSeconds"
+  | "invitationTtlHours"
+  | "digestWindowMs"
+  | "maxInFlight"
+  | "maxInFlightPerCircle"
+  | "workDeadlineMs"
+  | "retryAfterMs"
+> & {
   smtpUrl: string | undefined;
   mailFrom: string;
   smsWebhookUrl: string | undefined;

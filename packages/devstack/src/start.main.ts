@@ -1,14 +1,16 @@
 // `npm start`: the embedded databases (unless MONGODB_URI / REDIS_URL point elsewhere), then the
-// Kring processes, all stopped in order on Ctrl-C.
+// Kring processes, supervised (a crashed server or worker is restarted with backoff), all stopped
+// in order on Ctrl-C.
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError, loadDevstackConfig, loadServerConfig, type ServerConfig } from "@kring/config";
 import { tcpConnect } from "./free-port";
 import { loadOrCreateJwtSecret } from "./jwt-secret";
-import { describeExit, indent, killAllManagedSync, redactUrl, spawnManaged, type ManagedProcess } from "./managed-process";
+import { describeExit, indent, killAllManagedSync, redactUrl, spawnManaged } from "./managed-process";
 import { startMailCatcher } from "./mail-catcher";
 import { startServices, type Services } from "./services";
+import { superviseProcess, type Supervisor } from "./supervisor";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const DATABASE = "kring";
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
   // Assigned once below, after the shutdown handler that must see it is installed.
   // eslint-disable-next-line prefer-const
   let services: Services | undefined;
-  const running: Array<{ spec: ChildSpec; proc: ManagedProcess }> = [];
+  const running: Array<{ spec: ChildSpec; supervisor: Supervisor }> = [];
   let mailCatcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
       let code = exitCode;
       try {
         // Kring processes first, while they can still flush to the databases.
-        await Promise.all(running.map(({ spec, proc }) => proc.stop(spec.graceMs)));
+        await Promise.all(running.map(({ spec, supervisor }) => supervisor.stop(spec.graceMs)));
         await services?.stop();
         await mailCatcher?.stop();
         log("stopped.");
@@ -148,18 +150,23 @@ async function main(): Promise<void> {
 
   const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
   for (const spec of childSpecs(serverConfig)) {
-    const proc = await spawnManaged(process.execPath, ["--import", tsxLoader, path.join(REPO_ROOT, spec.entry)], {
-      cwd: REPO_ROOT,
-      env,
-      detached: true,
-      stdio: "inherit",
+    // A crash of one Kring process no longer stops the databases: it is restarted with backoff
+    // (clients reconnect and resync; the worker re-runs stalled jobs, which are idempotent).
+    const supervisor = await superviseProcess({
+      name: spec.name,
+      log,
+      start: async () => {
+        const proc = await spawnManaged(process.execPath, ["--import", tsxLoader, path.join(REPO_ROOT, spec.entry)], {
+          cwd: REPO_ROOT,
+          env,
+          detached: true,
+          stdio: "inherit",
+        });
+        log(`${spec.name} running (pid ${proc.pid})`);
+        return proc;
+      },
     });
-    running.push({ spec, proc });
-    void proc.exited.then((info) => {
-      if (stopping !== undefined) return;
-      const code = info.code ?? 128 + (info.signal !== null ? signalNumber(info.signal) : 0);
-      shutDown(code, `${spec.name} ${describeExit(info)}`);
-    });
+    running.push({ spec, supervisor });
   }
 
   const url = `http://localhost:${serverConfig.port}`;

@@ -2,14 +2,17 @@ import type { ErrorCode } from "@kring/protocol";
 
 /** A failure a caller can act on; REST and socket layers turn it into `{code, message}`. */
 export class DomainError extends Error {
+  /** For `unavailable` and `rate_limited`: how long the caller should wait before trying again. */
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** With `rate_limited` and `unavailable`: when trying again makes sense. */
-    readonly retryAfterMs?: number,
+    options: { retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = "DomainError";
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -29,11 +29,12 @@ export const httpStatusByErrorCode: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-/**
- * `retryAfterMs` comes with `rate_limited` and `unavailable`: how long to wait before trying again
- * (REST answers also carry the `Retry-After` header, in seconds).
- */
-export const ErrorBody = z.object({ code: ErrorCode, message: z.string(), retryAfterMs: z.number().int().min(0).optional() });
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** On `unavailable` and `rate_limited`: wait at least this long, then resend (same clientId). */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** REST error envelope: `{"error":{"code","message"}}`. */

@@ -31,7 +31,7 @@ function createRedisRateLimit(redis: Redis, keyPrefix: string, spec: LimitSpec):
         await limiter.consume(key);
       } catch (error) {
         if (error instanceof RateLimiterRes) {
-          throw new DomainError("rate_limited", spec.message, Math.max(1, Math.ceil(error.msBeforeNext)));
+          throw new DomainError("rate_limited", spec.message, { retryAfterMs: Math.max(1, Math.ceil(error.msBeforeNext)) });
         }
         throw error;
       }
@@ -63,7 +63,7 @@ function createTokenBucket(redis: Redis, key: string, spec: { ratePerSecond: num
   return {
     async consume(id) {
       const waitMs = Number(await redis.eval(GCRA_SCRIPT, 1, `${key}:${id}`, String(intervalMs), String(spec.burst), String(Date.now())));
-      if (waitMs > 0) throw new DomainError("rate_limited", spec.message, waitMs);
+      if (waitMs > 0) throw new DomainError("rate_limited", spec.message, { retryAfterMs: waitMs });
     },
     async reset(id) {
       await redis.del(`${key}:${id}`);

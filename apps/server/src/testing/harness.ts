@@ -23,6 +23,12 @@ export const testConfig: AppConfig = {
   maxSocketsPerUser: 10,
   rateLimitOverrides: {},
   shutdownGraceMs: 5_000,
+  maxInFlight: 256,
+  maxInFlightPerCircle: 8,
+  // Far above any real send: on a busy CI machine a burst of sends in one circle can take
+  // seconds, and tests must not depend on timing. overload.int.test.ts sets a tiny deadline itself.
+  workDeadlineMs: 30_000,
+  retryAfterMs: 1000,
   redisPrefix: "kring-test",
   notificationAttempts: 3,
   notificationBackoffMs: 50,

@@ -2,21 +2,25 @@ import type { MessagesService, RateLimit } from "@kring/domain";
 import { type Message, MessageReadPayload, MessageSendPayload, MessageSyncPayload } from "@kring/protocol";
 import { parseInput } from "../../http/errors";
 import type { Logger } from "@kring/logger";
-import { assertNotDraining, withAck } from "../../realtime/ack-handler";
+import { withAck } from "../../realtime/ack-handler";
+import type { WorkGate } from "../../realtime/work-gate";
 import { circleRoom } from "../../realtime/rooms";
 import type { KringSocket } from "../../realtime/socket-types";
 
-export type InFlight = { begin(): void; end(): void };
-
-/** Socket handlers for messaging. Order on send: persist, then ack, then fan out. */
+/**
+ * Socket handlers for messaging. Order on send: persist, then ack, then fan out. Every event runs
+ * under the node's work gate (bound + deadline). A send answered `unavailable` at its deadline may
+ * still be stored afterwards: its fan-out then happens once, here, and the client's resend with
+ * the same clientId joins it on this node (keyed by sender + clientId) or, on another node, gets
+ * the stored message back from the database (`isNew: false`, no second fan-out).
+ */
 export function registerMessageHandlers(
   socket: KringSocket,
   deps: {
     messages: MessagesService;
     limits: { send: RateLimit; sync: RateLimit };
     logger: Logger;
-    isDraining: () => boolean;
-    inFlight: InFlight;
+    gate: WorkGate;
     /** Called once per new message after it is stored (queues the digest check). */
     onMessageStored?: (message: Message) => void;
   },
@@ -25,12 +29,11 @@ export function registerMessageHandlers(
 
   socket.on(
     "message:send",
-    withAck(deps.logger, async (payload) => {
-      assertNotDraining(deps.isDraining);
-      const input = parseInput(MessageSendPayload, payload);
-      await deps.limits.send.consume(userId);
-      deps.inFlight.begin();
-      try {
+    withAck(
+      deps.logger,
+      async (payload) => {
+        const input = parseInput(MessageSendPayload, payload);
+        await deps.limits.send.consume(userId);
         const { message, isNew } = await deps.messages.sendMessage(userId, input);
         if (isNew) {
           deps.onMessageStored?.(message);
@@ -39,10 +42,15 @@ export function registerMessageHandlers(
           setImmediate(() => socket.to(circleRoom(message.circleId)).emit("message:new", message));
         }
         return { message };
-      } finally {
-        deps.inFlight.end();
-      }
-    }),
+      },
+      deps.gate,
+      (payload) => {
+        const input = MessageSendPayload.safeParse(payload);
+        if (!input.success) return undefined;
+        const { circleId, clientId } = input.data;
+        return { key: `message:send:${userId}:${circleId}:${clientId}`, partition: `message:send:${circleId}` };
+      },
+    ),
   );
 
   socket.on(
@@ -51,7 +59,7 @@ export function registerMessageHandlers(
       const input = parseInput(MessageSyncPayload, payload);
       await deps.limits.sync.consume(userId);
       return deps.messages.syncMessages(userId, input);
-    }),
+    }, deps.gate),
   );
 
   socket.on(
@@ -60,6 +68,6 @@ export function registerMessageHandlers(
       const input = parseInput(MessageReadPayload, payload);
       await deps.messages.markRead(userId, input);
       return {};
-    }),
+    }, deps.gate),
   );
 }

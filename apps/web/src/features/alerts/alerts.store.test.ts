@@ -55,6 +55,35 @@ it("queues a help request while offline and raises it once on connect", async ()
   expect(view.alert?.status).toBe("open");
 });
 
+it("resends a Help refused as unavailable after the server's retryAfterMs, with the same clientId, raised once", async () => {
+  useAlertsStore.getState().start(me);
+  const raised = new Map<string, Alert>();
+  let calls = 0;
+  const socket = new FakeSocket().handle("alert:raise", (payload) => {
+    const { clientId } = payload as { clientId: string };
+    calls += 1;
+    const found = raised.get(clientId) ?? alert({ clientId });
+    raised.set(clientId, found); // stored even when the answer is "unavailable" (the server's deadline)
+    if (calls === 1) return { ok: false, error: { code: "unavailable", message: "busy", retryAfterMs: 30 } };
+    return { ok: true, alert: found };
+  });
+  setSocketForTests(socket.asSocket());
+  const pending = useAlertsStore.getState().raise(circleId, "help");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(selectResidentAlert(useAlertsStore.getState(), circleId, "help").pending?.status).toBe("waiting");
+  for (let i = 0; i < 50 && useAlertsStore.getState().pendingRaises.length > 0; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(socket.sentOf("alert:raise")).toEqual([
+    { circleId, kind: "help", clientId: pending?.clientId },
+    { circleId, kind: "help", clientId: pending?.clientId },
+  ]);
+  expect(raised.size).toBe(1);
+  const view = selectResidentAlert(useAlertsStore.getState(), circleId, "help");
+  expect(view.pending).toBeUndefined();
+  expect(view.alert?.clientId).toBe(pending?.clientId);
+});
+
 it("keeps the newest version of an alert (the longer history)", () => {
   useAlertsStore.getState().start(me);
   const open = alert();

@@ -71,6 +71,9 @@ function isNewer(candidate: Alert, existing: Alert | undefined): boolean {
 }
 
 let isFlushing = false;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+/** When a refusal names no wait (an older server). */
+const RETRY_PAUSE_MS = 1_000;
 
 const initial = {
   alertsById: {} as Record<string, Alert>,
@@ -96,6 +99,16 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
     if (get().pendingRaises.some((p) => raisedClientIds.has(p.clientId))) {
       setPending((pending) => pending.filter((p) => !raisedClientIds.has(p.clientId)));
     }
+  };
+
+  // A busy server answers `unavailable` (or `rate_limited`) with the wait it wants; the raise stays
+  // queued and is resent with the same clientId after that wait (or at the next connect, if sooner).
+  const scheduleRetry = (delayMs: number) => {
+    if (retryTimer !== undefined) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void get().flushPending();
+    }, delayMs);
   };
 
   return {
@@ -157,7 +170,10 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
             setPending((list) =>
               list.map((p) => (p.clientId === item.clientId ? { ...p, status: retryLater ? "waiting" : "failed" } : p)),
             );
-            if (retryLater) break;
+            if (retryLater) {
+              scheduleRetry(ack.error.retryAfterMs ?? RETRY_PAUSE_MS);
+              break;
+            }
           }
         }
         const { checkin } = get();
@@ -177,7 +193,14 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
       set({ checkin: { status: "sending", circleId } });
       try {
         const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("checkin:ok", { circleId });
-        set({ checkin: ack.ok ? { status: "done", circleId, at: ack.checkin.at } : { status: "failed", circleId } });
+        if (ack.ok) {
+          set({ checkin: { status: "done", circleId, at: ack.checkin.at } });
+        } else if (ack.error.code === "unavailable" || ack.error.code === "rate_limited") {
+          set({ checkin: { status: "waiting", circleId } });
+          scheduleRetry(ack.error.retryAfterMs ?? RETRY_PAUSE_MS);
+        } else {
+          set({ checkin: { status: "failed", circleId } });
+        }
       } catch {
         set({ checkin: { status: "waiting", circleId } });
       }
@@ -188,6 +211,8 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
     },
 
     reset() {
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      retryTimer = undefined;
       set({ userId: undefined, ...initial });
     },
   };

@@ -112,6 +112,65 @@ describe("the outbox", () => {
     expect(useMessagesStore.getState().outbox[0]).toMatchObject({ status: "failed", errorCode: "forbidden" });
   });
 
+  it("retries after the server's retryAfterMs on unavailable with the same clientId: nothing lost, nothing doubled", async () => {
+    useMessagesStore.getState().start(me);
+    serveHistory([]);
+    await useMessagesStore.getState().loadLatest(circleId);
+    // Plays a busy server that stores the first attempt but answers it at its deadline, refuses
+    // the next one at once, then answers: idempotent by clientId, like the real one.
+    const stored = new Map<string, Message>();
+    const answers = ["late", "refused", "ok"];
+    const sentAt: number[] = [];
+    const socket = new FakeSocket().handle("message:send", (payload) => {
+      const p = payload as { clientId: string; body: string };
+      sentAt.push(Date.now());
+      const found = stored.get(p.clientId) ?? message(stored.size + 1, { senderId: me, clientId: p.clientId, body: p.body });
+      const answer = answers.shift();
+      if (answer === "late") stored.set(p.clientId, found);
+      if (answer !== "ok") return { ok: false, error: { code: "unavailable", message: "busy", retryAfterMs: 40 } };
+      stored.set(p.clientId, found);
+      return { ok: true, message: found };
+    });
+    setSocketForTests(socket.asSocket());
+
+    const item = useMessagesStore.getState().send(circleId, "are you coming today?");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Refused: still in the outbox, waiting, not failed.
+    expect(useMessagesStore.getState().outbox).toMatchObject([{ clientId: item!.clientId, status: "waiting" }]);
+    for (let i = 0; i < 50 && useMessagesStore.getState().outbox.length > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    const sends = socket.sentOf("message:send") as Array<{ clientId: string }>;
+    expect(sends.map((p) => p.clientId)).toEqual([item!.clientId, item!.clientId, item!.clientId]);
+    // Each retry waited at least the retryAfterMs the server asked for.
+    expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(35);
+    expect(sentAt[2]! - sentAt[1]!).toBeGreaterThanOrEqual(35);
+    expect(stored.size).toBe(1);
+    const state = useMessagesStore.getState();
+    expect(state.outbox).toEqual([]);
+    expect(state.byCircle[circleId]?.messages.map((m) => m.body)).toEqual(["are you coming today?"]);
+  });
+
+  it("asks a sync page again after retryAfterMs when the server answers unavailable", async () => {
+    useMessagesStore.getState().start(me);
+    serveHistory([message(1)]);
+    await useMessagesStore.getState().loadLatest(circleId);
+    let calls = 0;
+    const socket = new FakeSocket().handle("message:sync", () => {
+      calls += 1;
+      if (calls === 1) return { ok: false, error: { code: "unavailable", message: "busy", retryAfterMs: 20 } };
+      return { ok: true, messages: [message(2), message(3)], hasMore: false };
+    });
+    setSocketForTests(socket.asSocket());
+    await useMessagesStore.getState().syncAll();
+    expect(socket.sentOf("message:sync")).toEqual([
+      { circleId, afterSeq: 1, limit: 100 },
+      { circleId, afterSeq: 1, limit: 100 },
+    ]);
+    expect(useMessagesStore.getState().byCircle[circleId]).toMatchObject({ syncedSeq: 3 });
+  });
+
   it("removes an outbox item when its message arrives by sync before the ack", () => {
     useMessagesStore.getState().start(me);
     const item = useMessagesStore.getState().send(circleId, "raced");

@@ -60,6 +60,10 @@ const TYPING_SHOWN_MS = 5_000;
 const TYPING_SEND_EVERY_MS = 2_000;
 const RATE_LIMIT_PAUSE_MS = 1_000;
 const RETRY_AFTER_TIMEOUT_MS = 3_000;
+/** When an `unavailable` answer names no wait (an older server). */
+const UNAVAILABLE_PAUSE_MS = 1_000;
+/** Sync pages refused as `unavailable` are asked again this often before waiting for the next connect. */
+const SYNC_ATTEMPTS = 5;
 
 function outboxKey(userId: string): string {
   return `kring.outbox.${userId}`;
@@ -120,12 +124,12 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
   const updateItem = (clientId: string, patch: Partial<OutboxItem>) =>
     setOutbox((outbox) => outbox.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item)));
 
-  const scheduleRetry = () => {
+  const scheduleRetry = (delayMs: number) => {
     if (retryTimer !== undefined) return;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       void get().flushOutbox();
-    }, RETRY_AFTER_TIMEOUT_MS);
+    }, delayMs);
   };
 
   return {
@@ -258,17 +262,20 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
           } catch {
             // No ack in time: maybe stored, maybe not. The same clientId makes the retry safe.
             updateItem(item.clientId, { status: "waiting" });
-            scheduleRetry();
+            scheduleRetry(RETRY_AFTER_TIMEOUT_MS);
             break;
           }
           if (ack.ok) {
             get().receive(ack.message);
           } else if (ack.error.code === "rate_limited") {
             updateItem(item.clientId, { status: "waiting" });
-            await sleep(RATE_LIMIT_PAUSE_MS);
+            await sleep(ack.error.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
           } else if (ack.error.code === "unavailable") {
-            // The server is restarting; the reconnect flushes again.
+            // Busy or restarting. It may even be stored already (answered at the server's deadline):
+            // the resend with the same clientId, after the wait the server asked for, gets it back.
+            // A reconnect in between flushes sooner.
             updateItem(item.clientId, { status: "waiting" });
+            scheduleRetry(ack.error.retryAfterMs ?? UNAVAILABLE_PAUSE_MS);
             break;
           } else {
             updateItem(item.clientId, { status: "failed", errorCode: ack.error.code });
@@ -294,6 +301,7 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
       for (const [circleId, circle] of Object.entries(get().byCircle)) {
         if (circle.loadState !== "loaded") continue;
         let afterSeq = circle.syncedSeq;
+        let attempts = 0;
         for (;;) {
           let ack;
           try {
@@ -303,7 +311,13 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
           } catch {
             return; // disconnected again: the next connect syncs
           }
+          if (!ack.ok && ack.error.code === "unavailable" && attempts < SYNC_ATTEMPTS) {
+            attempts += 1;
+            await sleep(ack.error.retryAfterMs ?? UNAVAILABLE_PAUSE_MS);
+            continue;
+          }
           if (!ack.ok) break;
+          attempts = 0;
           const { messages } = ack;
           set((state) => {
             const current = state.byCircle[circleId];
@@ -334,16 +348,18 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
         const current = state.byCircle[circleId];
         return current ? { byCircle: { ...state.byCircle, [circleId]: { ...current, readSeqSent: newest } } } : {};
       });
+      // Not marked (no answer, or refused while the server is busy): the next render tries again.
+      const allowRetry = () =>
+        set((state) => {
+          const current = state.byCircle[circleId];
+          return current ? { byCircle: { ...state.byCircle, [circleId]: { ...current, readSeqSent: 0 } } } : {};
+        });
       void socket
         .timeout(ACK_TIMEOUT_MS)
         .emitWithAck("message:read", { circleId, seq: newest })
-        .catch(() => {
-          // Not marked: allow the next render to try again.
-          set((state) => {
-            const current = state.byCircle[circleId];
-            return current ? { byCircle: { ...state.byCircle, [circleId]: { ...current, readSeqSent: 0 } } } : {};
-          });
-        });
+        .then((ack) => {
+          if (!ack.ok && (ack.error.code === "unavailable" || ack.error.code === "rate_limited")) allowRetry();
+        }, allowRetry);
     },
 
     notifyTyping(circleId) {
