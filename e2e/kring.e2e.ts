@@ -226,7 +226,10 @@ test("every main screen has zero axe-core violations and reflows at 200% zoom", 
       name: "notifications",
       page: coordinator.page,
       path: "/notifications",
-      ready: (p) => p.getByRole("button", { name: "Save preferences" }).waitFor(),
+      ready: async (p) => {
+        await p.getByRole("button", { name: "Save preferences" }).waitFor();
+        await p.locator(".device-list li").first().waitFor();
+      },
     },
     { name: "resident home", page: resident.page, ready: (p) => p.getByRole("button", { name: "I need help" }).waitFor() },
   ];
@@ -246,6 +249,13 @@ test("every main screen has zero axe-core violations and reflows at 200% zoom", 
   await visit(coordinator.page, `/circles/${circleId}/settings`);
   await coordinator.page.getByRole("heading", { name: "Daily check-in" }).waitFor();
   await screenshot(coordinator.page, "circle-settings", true);
+  // The account's signed-in devices (issue #12), on a phone: this browser is marked, others can be signed out.
+  await coordinator.page.setViewportSize({ width: 360, height: 740 });
+  await visit(coordinator.page, "/notifications");
+  await coordinator.page.getByRole("heading", { name: "Signed-in devices" }).scrollIntoViewIfNeeded();
+  await coordinator.page.getByText("(this device)").waitFor();
+  await screenshot(coordinator.page, "account-devices");
+  await coordinator.page.setViewportSize({ width: 1280, height: 800 });
   await visitor.context.close();
 });
 

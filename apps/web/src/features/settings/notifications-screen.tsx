@@ -6,6 +6,7 @@ import { errorKey } from "../../ui/error-text";
 import { FormField } from "../../ui/form-field";
 import { LANGUAGE_NAMES, LANGUAGES, useI18nStore, type Language } from "../i18n/i18n.store";
 import { useT } from "../i18n/use-t";
+import { DevicesSection } from "./devices-section";
 import { disablePush, enablePush, readPushState, type PushState } from "./push";
 
 export default function NotificationsScreen() {
@@ -14,6 +15,7 @@ export default function NotificationsScreen() {
     <Page title={t("notificationsTitle")}>
       <PushSection />
       <PreferencesForm />
+      <DevicesSection />
     </Page>
   );
 }
