@@ -10,7 +10,7 @@ import {
   createSessionsService,
   createTokenBucketLimiter,
 } from "@kring/domain";
-import { createPresenceReader, createPresenceTracker, createQueues, socketIoRedisKey } from "@kring/queues";
+import { createMessageCache, createPresenceReader, createPresenceTracker, createQueues, socketIoRedisKey } from "@kring/queues";
 import { createHash, randomBytes } from "node:crypto";
 import { createAdapter } from "@socket.io/redis-adapter";
 import cors from "cors";
@@ -70,9 +70,11 @@ const JSON_LIMIT = "64kb";
 export async function createApp(deps: { config: AppConfig; connection: Connection; redis: Redis; logger: Logger }) {
   const { config, logger } = deps;
   const opened = await openRepositories(deps.connection);
+  for (const warning of opened.layoutWarnings) logger.warn("storage layout", { warning });
   const repositories = {
     ...opened.repositories,
     memberships: createCachedMemberships(opened.repositories.memberships, { ttlMs: 120_000 }),
+    messageCache: createMessageCache(deps.redis, config.redisPrefix),
   };
   const now = () => new Date();
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
