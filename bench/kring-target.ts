@@ -114,13 +114,13 @@ async function buildCircles(request: ReturnType<typeof createHttp>, options: Ben
     userIndexes,
     options.setupConcurrency,
     async (i) => {
-      const res = await request<{ token: string }>("POST", "/api/auth/register", {
+      const res = await request<{ token: string; user: { id: string } }>("POST", "/api/auth/register", {
         email: `bench-${runId}-${i}@example.test`,
         password: PASSWORD,
         name: `Bench user ${i}`,
       });
       expectStatus("register", 201, res);
-      return res.body.token;
+      return { token: res.body.token, userId: res.body.user.id };
     },
     progressEvery10("Kring: registered", options.clients, log),
   );
@@ -133,17 +133,17 @@ async function buildCircles(request: ReturnType<typeof createHttp>, options: Ben
     options.setupConcurrency,
     async (c) => {
       const memberTokens = tokens.slice(c * options.circleSize, (c + 1) * options.circleSize);
-      const owner = memberTokens[0]!;
+      const owner = memberTokens[0]!.token;
       const created = await request<{ circle: { id: string } }>("POST", "/api/circles", { name: `Bench circle ${c}` }, owner);
       expectStatus("create circle", 201, created);
       const circleId = created.body.circle.id;
-      for (const memberToken of memberTokens.slice(1)) {
+      for (const { token: memberToken } of memberTokens.slice(1)) {
         const invitation = await request<{ code: string }>("POST", `/api/circles/${circleId}/invitations`, { role: "family" }, owner);
         expectStatus("create invitation", 201, invitation);
         const accepted = await request("POST", `/api/invitations/${invitation.body.code}/accept`, undefined, memberToken);
         expectStatus("accept invitation", 200, accepted);
       }
-      return { circleId, members: memberTokens.map((token) => ({ token })) };
+      return { circleId, members: memberTokens.map(({ token, userId }) => ({ token, userId })) };
     },
     progressEvery10("Kring: circles", circleCount, log),
   );
