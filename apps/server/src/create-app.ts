@@ -4,6 +4,7 @@ import {
   createAlertsService,
   createCachedMemberships,
   createCirclesService,
+  createMessageLog,
   createMessagesService,
   digestWindowOf,
   createPager,
@@ -77,14 +78,17 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     messageCache: createMessageCache(deps.redis, config.redisPrefix),
   };
   const now = () => new Date();
+  // One message log per node: its per-circle seq memory and pending read markers are shared.
+  const messageLog = createMessageLog({ ...repositories, now });
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
   const circles = createCirclesService({
     ...repositories,
+    messageLog,
     now,
     generateCode: generateInvitationCode,
     invitationTtlMs: config.invitationTtlHours * 3600_000,
   });
-  const messages = createMessagesService({ ...repositories, now });
+  const messages = createMessagesService({ ...repositories, messageLog, now });
   const sessions = createSessionsService({
     ...repositories,
     now,

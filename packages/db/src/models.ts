@@ -117,10 +117,16 @@ const messageSchema = new Schema(
   { versionKey: false },
 );
 
-/** `<circleId>:<thread code>:<senderId>:<generation>:<clientId>` → the seq that claim names. */
+/**
+ * `<circleId>:<thread code>:<senderId>:<generation>:<clientId>` → the seq that claim names. Claims
+ * live in the messages collection so that a send inserts its claim and its message with one
+ * ordered insertMany (one round trip, one SQLite transaction on FerretDB). Their keys never
+ * collide with a message's (`<circleId>:<thread code>:<digits>`).
+ */
 const clientIdClaimSchema = new Schema(
   {
     _id: { type: String, required: true },
+    kind: { type: String, default: "claim" },
     seq: { type: Number, required: true },
   },
   { versionKey: false },
@@ -146,7 +152,7 @@ export function registerModels(connection: Connection) {
     Invitation: connection.model("Invitation", invitationSchema, "invitations"),
     InvitationRedemption: connection.model("InvitationRedemption", redemptionSchema, "invitation_redemptions"),
     Message: connection.model("Message", messageSchema, "messages"),
-    ClientIdClaim: connection.model("ClientIdClaim", clientIdClaimSchema, "message_client_ids"),
+    ClientIdClaim: connection.model("ClientIdClaim", clientIdClaimSchema, "messages"),
     ReadMarker: connection.model("ReadMarker", readMarkerSchema, "read_markers"),
   };
 }

@@ -305,16 +305,30 @@ export function createRepositories(models: Models) {
     },
     findBySeq: findMessage,
     findBySeqs: (circleId, seqs, thread = "circle") => Promise.all(seqs.map((seq) => findMessage(circleId, seq, thread))),
-    async claimClientId(claim, seq) {
+    async insertWithClaim(message, claim) {
+      const messageId = new Types.ObjectId();
+      const docs = [
+        { _id: clientIdClaimKey(claim), kind: "claim", seq: message.seq },
+        {
+          ...message,
+          _id: messageKey(message.circleId, claim.thread, message.seq),
+          messageId,
+          thread: claim.thread,
+          circleId: toObjectId(message.circleId),
+          senderId: toObjectId(message.senderId),
+          deleted: false,
+        },
+      ];
       try {
-        await models.ClientIdClaim.create({ _id: clientIdClaimKey(claim), seq });
-        return { seq, isOurs: true };
+        // Ordered: the claim first, and nothing after the first duplicate.
+        await models.Message.collection.insertMany(docs as never[], { ordered: true });
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        const stored = await messages.findClientIdClaim(claim);
-        if (stored === null) throw error;
-        return { seq: stored, isOurs: false };
+        const index = (error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }).writeErrors;
+        const first = Array.isArray(index) ? index[0] : index;
+        if (first?.code !== 11000) throw error;
+        return { outcome: first.index === 0 ? ("claim_taken" as const) : ("seq_taken" as const) };
       }
+      return { outcome: "inserted" as const, message: { ...message, id: messageId.toHexString(), createdAt: message.createdAt.toISOString() } };
     },
     async findClientIdClaim(claim) {
       const doc = await models.ClientIdClaim.findById(clientIdClaimKey(claim)).lean();

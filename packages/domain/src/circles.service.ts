@@ -1,6 +1,6 @@
 import type { Circle, CircleWithUnread, Member, Role } from "@kring/protocol";
 import { DomainError, DuplicateKeyError } from "./errors";
-import { createMessageLog } from "./message-log";
+import { createMessageLog, type MessageLog } from "./message-log";
 import type {
   CircleRepository,
   InvitationRepository,
@@ -13,6 +13,7 @@ import type {
 } from "./ports";
 
 export type CirclesDependencies = {
+  messageLog?: MessageLog;
   circles: CircleRepository;
   memberships: MembershipRepository;
   invitations: InvitationRepository;
@@ -43,7 +44,8 @@ export async function requireMembership(
 }
 
 export function createCirclesService(deps: CirclesDependencies) {
-  const log = createMessageLog(deps);
+  // One log per app (create-app.ts passes it) so every service sees this node's pending markers.
+  const log = deps.messageLog ?? createMessageLog(deps);
   return {
     async createCircle(userId: string, name: string): Promise<Circle> {
       const now = deps.now();

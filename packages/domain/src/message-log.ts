@@ -131,14 +131,46 @@ export function createMessageLog(deps: MessageLogDependencies) {
     return result;
   }
 
+  /**
+   * A member's own send moves their read marker. That write is not on the ack path (nothing
+   * acknowledged depends on it) and is coalesced per member: one write in flight per
+   * (circle, member), the newest seq wins. Until it lands, this node's unread counts use the pending
+   * value. A crash can lose it; the cost is an unread count that includes the member's own messages
+   * until their next read.
+   */
+  const pendingOwnSeq = new Map<string, number>();
+  const writingOwnSeq = new Set<string>();
+  function advanceOwnMarker(circleId: string, userId: string, seq: number) {
+    const key = `${circleId}:${userId}`;
+    pendingOwnSeq.set(key, Math.max(pendingOwnSeq.get(key) ?? 0, seq));
+    if (writingOwnSeq.has(key)) return;
+    writingOwnSeq.add(key);
+    void (async () => {
+      for (let failures = 0; failures < 5; ) {
+        const target = pendingOwnSeq.get(key);
+        if (target === undefined) break;
+        try {
+          await deps.readMarkers.advance(circleId, userId, target);
+          if (pendingOwnSeq.get(key) === target) pendingOwnSeq.delete(key);
+        } catch {
+          failures += 1;
+          await new Promise((resolve) => setTimeout(resolve, 100 * failures));
+        }
+      }
+      writingOwnSeq.delete(key);
+      pendingOwnSeq.delete(key);
+    })();
+  }
+  async function readMarker(circleId: string, userId: string): Promise<number> {
+    const stored = await deps.readMarkers.find(circleId, userId);
+    return Math.max(stored, pendingOwnSeq.get(`${circleId}:${userId}`) ?? 0);
+  }
+
   /** After a message is committed: the Redis window and hint, and the sender's own read marker. */
   async function afterCommit(message: Message, thread: MessageThread): Promise<void> {
     remember(message.circleId, thread, message.seq);
-    await Promise.all([
-      messageCache.remember(message, thread).catch(() => undefined),
-      // The sender has seen their own message and everything before it (unread arithmetic).
-      deps.readMarkers.advance(message.circleId, message.senderId, message.seq),
-    ]);
+    advanceOwnMarker(message.circleId, message.senderId, message.seq);
+    await messageCache.remember(message, thread).catch(() => undefined);
   }
 
   const isFromSender = (message: Message | null, senderId: string, clientId: string) =>
@@ -151,15 +183,19 @@ export function createMessageLog(deps: MessageLogDependencies) {
    * being sent on two nodes at once (a resend after a reconnect while the first try is in flight):
    * a clientId owns a chain of claim documents, generation 0, 1, 2… (`<circle>:<thread>:<sender>:
    * <g>:<clientId>` → seq). Rules:
-   *  1. A message for the clientId is only ever inserted at the seq its current claim names.
+   *  1. A message for the clientId is only ever inserted at the seq its claim of that generation
+   *     names, and only after that claim is stored.
    *  2. Claim g+1 is only created after someone saw seq(g) taken by *another* message.
-   *  3. Whoever finds claim g (their own or another node's) inserts the message at seq(g) itself
+   *  3. Whoever finds claim g stored (their own or another node's) inserts the message at seq(g)
    *     if nobody did: both writers insert the same clientId at the same key, the unique `_id`
    *     lets exactly one through, and the loser reads it back and answers with it (isNew false).
    * Hence at most one seq ever holds this clientId (rule 2 moves on only when seq(g) holds another
-   * message, which stays there), and a crash between any two writes leaves either a claim whose seq
-   * the next try fills (rule 3) or a committed message the next try finds (its claim names it).
-   * Acknowledged means the message insert succeeded (j:true), so nothing acknowledged is lost.
+   * message, which stays there: a tombstone keeps its sender and clientId), and a crash between
+   * any two writes leaves either a claim whose seq the next try fills (rule 3) or a committed
+   * message the next try finds (its claim names it). Acknowledged means the message insert
+   * succeeded (j:true), so nothing acknowledged is lost.
+   *
+   * The usual send is one round trip: claim 0 and the message in one ordered insertMany.
    */
   async function appendUnserialised(
     input: { circleId: string; senderId: string; clientId: string; body: string },
@@ -170,34 +206,37 @@ export function createMessageLog(deps: MessageLogDependencies) {
     let isFresh = false;
     for (let generation = 0; generation < SEQ_RETRIES; generation += 1) {
       const claim = { circleId, thread, senderId, clientId, generation };
-      let seq = await messages.findClientIdClaim(claim);
-      if (seq === null) {
-        const cached = lastSeqByThread.get(threadKey(circleId, thread));
-        const newest = cached === undefined || isFresh ? await newestSeq(circleId, thread) : cached;
-        const claimed = await messages.claimClientId(claim, Math.max(newest + 1, lastTried + 1));
-        seq = claimed.seq;
-      } else {
-        // A claim from an earlier try (a resend): is its message already there?
-        const existing = await messages.findBySeq(circleId, seq, thread);
-        if (isFromSender(existing, senderId, clientId)) return { message: existing!, isNew: false };
-        if (existing) {
-          lastTried = Math.max(lastTried, seq);
-          isFresh = true;
-          continue;
-        }
+      const cached = lastSeqByThread.get(threadKey(circleId, thread));
+      const newest = cached === undefined || isFresh ? await newestSeq(circleId, thread) : cached;
+      const proposal = Math.max(newest + 1, lastTried + 1);
+      const fast = await messages.insertWithClaim({ ...input, seq: proposal, createdAt: deps.now() }, claim);
+      if (fast.outcome === "inserted") {
+        await afterCommit(fast.message, thread);
+        return { message: fast.message, isNew: true };
       }
+      lastTried = Math.max(lastTried, proposal);
+      isFresh = true;
+      if (fast.outcome === "seq_taken") {
+        // Our claim names a seq another message holds (it is committed): next generation.
+        remember(circleId, thread, proposal);
+        continue;
+      }
+      // Claim g exists already: a resend, or the same clientId in flight on another node.
+      const seq = await messages.findClientIdClaim(claim);
+      if (seq === null) throw new Error(`claim ${generation} of ${clientId} reported taken but not found`);
       lastTried = Math.max(lastTried, seq);
+      const existing = await messages.findBySeq(circleId, seq, thread);
+      if (isFromSender(existing, senderId, clientId)) return { message: existing!, isNew: false };
+      if (existing) continue; // seq(g) holds another message: rule 2
       try {
         const message = await messages.insert({ ...input, seq, createdAt: deps.now() }, thread);
         await afterCommit(message, thread);
         return { message, isNew: true };
       } catch (error) {
         if (!(error instanceof DuplicateKeyError)) throw error;
-        const existing = await messages.findBySeq(circleId, seq, thread);
-        if (isFromSender(existing, senderId, clientId)) return { message: existing!, isNew: false };
-        // Another message holds this seq: it is committed, so seq + 1 is the next to try.
+        const raced = await messages.findBySeq(circleId, seq, thread);
+        if (isFromSender(raced, senderId, clientId)) return { message: raced!, isNew: false };
         remember(circleId, thread, seq);
-        isFresh = true;
       }
     }
     throw new DomainError("unavailable", "The circle is very busy; please send again.");
@@ -217,7 +256,7 @@ export function createMessageLog(deps: MessageLogDependencies) {
 
     /** Unread = newest seq − the member's read marker (clamped): arithmetic, never a count of documents. */
     async unreadCount(circleId: string, userId: string, thread: MessageThread = "circle"): Promise<number> {
-      const [newest, marker] = await Promise.all([newestSeq(circleId, thread), deps.readMarkers.find(circleId, userId)]);
+      const [newest, marker] = await Promise.all([newestSeq(circleId, thread), readMarker(circleId, userId)]);
       return Math.max(0, newest - Math.min(marker, newest));
     },
   };

@@ -150,7 +150,7 @@ describe("messages service", () => {
     await join(repos, anna);
     await service.sendMessage(anna, { circleId, clientId: "a", body: "1" });
     // The crashed node claimed seq 2 for clientId "lost" and never inserted it.
-    await repos.messages.claimClientId({ circleId, thread: "circle", senderId: anna, clientId: "lost", generation: 0 }, 2);
+    repos.plantClaim({ circleId, thread: "circle", senderId: anna, clientId: "lost", generation: 0 }, 2);
     const resent = await service.sendMessage(anna, { circleId, clientId: "lost", body: "2" });
     expect(resent).toMatchObject({ isNew: true, message: { seq: 2, clientId: "lost" } });
   });

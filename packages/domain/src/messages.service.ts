@@ -1,9 +1,10 @@
 import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, type Message } from "@kring/protocol";
 import { requireMembership } from "./circles.service";
-import { createMessageLog, type AppendResult } from "./message-log";
+import { createMessageLog, type MessageLog, type AppendResult } from "./message-log";
 import type { MembershipRepository, MessageCache, MessageRepository, ReadMarkerRepository } from "./ports";
 
 export type MessagesDependencies = {
+  messageLog?: MessageLog;
   messages: MessageRepository;
   messageCache: MessageCache;
   memberships: MembershipRepository;
@@ -19,7 +20,8 @@ export type SendResult = AppendResult;
  * O(1) or O(page) reads however many messages are stored.
  */
 export function createMessagesService(deps: MessagesDependencies) {
-  const log = createMessageLog(deps);
+  // One log per app (create-app.ts passes it) so every service sees this node's pending markers.
+  const log = deps.messageLog ?? createMessageLog(deps);
   const thread = "circle";
 
   return {

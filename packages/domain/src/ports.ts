@@ -86,10 +86,15 @@ export interface MessageRepository {
   /** One point read per seq (in parallel, never `$in`), in the order given; null where none exists. */
   findBySeqs(circleId: string, seqs: number[], thread?: MessageThread): Promise<(Message | null)[]>;
   /**
-   * Claim `generation` of a clientId: inserts `claim → seq` unless that generation exists. Returns
-   * the seq the stored claim names (ours if we inserted it, the other writer's otherwise).
+   * The fast path of a send, in one round trip and (on FerretDB) one transaction: inserts the claim
+   * `claim → message.seq`, then the message, in that order, stopping at the first duplicate:
+   * "claim_taken" (nothing inserted), "seq_taken" (the claim is stored, the message is not) or
+   * "inserted" (both).
    */
-  claimClientId(claim: ClientIdClaim, seq: number): Promise<{ seq: number; isOurs: boolean }>;
+  insertWithClaim(
+    message: NewMessage,
+    claim: ClientIdClaim,
+  ): Promise<{ outcome: "inserted"; message: Message } | { outcome: "claim_taken" } | { outcome: "seq_taken" }>;
   /** The seq a claim generation names, or null if that generation was never claimed. */
   findClientIdClaim(claim: ClientIdClaim): Promise<number | null>;
 }

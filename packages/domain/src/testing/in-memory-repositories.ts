@@ -142,12 +142,16 @@ export function createInMemoryRepositories() {
       await tick();
       return seqs.map((seq) => messageByKey.get(messageKey(circleId, thread, seq)) ?? null);
     },
-    async claimClientId(claim, seq) {
+    async insertWithClaim(input, claim) {
       await tick();
-      const existing = claims.get(claimKey(claim));
-      if (existing !== undefined) return { seq: existing, isOurs: false };
-      claims.set(claimKey(claim), seq);
-      return { seq, isOurs: true };
+      if (claims.has(claimKey(claim))) return { outcome: "claim_taken" as const };
+      claims.set(claimKey(claim), input.seq);
+      const key = messageKey(input.circleId, claim.thread, input.seq);
+      if (messageByKey.has(key)) return { outcome: "seq_taken" as const };
+      const message = { ...input, id: newId(), createdAt: input.createdAt.toISOString() };
+      messageByKey.set(key, message);
+      messageRows.push(message);
+      return { outcome: "inserted" as const, message };
     },
     async findClientIdClaim(claim) {
       await tick();
@@ -168,8 +172,10 @@ export function createInMemoryRepositories() {
   };
 
   const messageCache = createInMemoryMessageCache();
+  /** Plays a node that stored a claim and crashed before its message insert. */
+  const plantClaim = (claim: ClientIdClaim, seq: number) => claims.set(claimKey(claim), seq);
 
-  return { users, circles, memberships, invitations, messages, readMarkers, messageCache, messageRows };
+  return { users, circles, memberships, invitations, messages, readMarkers, messageCache, messageRows, plantClaim };
 }
 
 /** The Redis hint and window, in memory; `forget()` plays a Redis restart. */
