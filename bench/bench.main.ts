@@ -7,7 +7,7 @@ import path from "node:path";
 import { killAllChildrenSync } from "./child-process";
 import { parseOptions, USAGE, UsageError, DEFAULT_OPTIONS, type BenchOptions } from "./cli-options";
 import { describeDatabase, dropDatabase } from "./db-info";
-import { startKring } from "./kring-target";
+import { BENCH_REDIS_PREFIX, startKring } from "./kring-target";
 import { closeClients, connectClients, runLoad } from "./load-client";
 import { databaseSizeBytes, preloadMessages } from "./preload";
 import { readSettledRssBytes } from "./proc-stats";
@@ -146,7 +146,7 @@ async function main() {
     const dropDb = defer("drop the bench database", () => dropDatabase(services.mongodbUri, kring.dbName));
     const stopKring = defer("stop the Kring server", () => kring.stop());
     kringCircleIds = kring.circles.map((c) => c.circleId);
-    const preload = await preloadMessages({ mongodbUri: services.mongodbUri, dbName: kring.dbName, circles: kring.circles, total: options.preload, log });
+    const preload = await preloadMessages({ mongodbUri: services.mongodbUri, redisUrl: services.redisUrl, redisPrefix: BENCH_REDIS_PREFIX, dbName: kring.dbName, circles: kring.circles, total: options.preload, log });
     runs.push(await measure(kring, options, { ferretdb: services.ferretdb?.pid, redis: services.redis?.pid }));
     const reads = await runReadProbes(kring, options.readSamples, log);
     const sizeBytes = await databaseSizeBytes(services.mongodbUri, kring.dbName);

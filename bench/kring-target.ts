@@ -9,6 +9,8 @@ import { type BenchCircle, type RunningTarget, watchServerLog } from "./target";
 type Log = (line: string) => void;
 
 export const PASSWORD = "correct horse battery staple";
+/** The server's Redis key prefix, so the preload can write the same keys the server reads. */
+export const BENCH_REDIS_PREFIX = "kring-bench";
 const READY_TIMEOUT_MS = 90_000;
 
 /** Puts dbName in the path of a MongoDB URI, keeping hosts and query options (which URL can't parse for seed lists). */
@@ -65,6 +67,7 @@ export async function startKring(input: {
       ...process.env,
       MONGODB_URI: withDatabaseName(input.mongodbUri, dbName),
       REDIS_URL: input.redisUrl,
+      REDIS_PREFIX: BENCH_REDIS_PREFIX,
       JWT_SECRET: randomBytes(36).toString("base64url"),
       PORT: String(port),
       HOST: "127.0.0.1",

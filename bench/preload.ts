@@ -1,5 +1,9 @@
 import { connectDatabase, messageKey } from "@kring/db";
+import type { Message } from "@kring/protocol";
+import { createMessageCache, RECENT_WINDOW } from "@kring/queues";
+import { Redis } from "ioredis";
 import { Types } from "mongoose";
+import { mapLimit } from "./stats";
 import type { BenchCircle } from "./target";
 
 type Log = (line: string) => void;
@@ -10,11 +14,15 @@ const BATCH = 2000;
 /**
  * `--preload N`: stores N messages across the bench's circles before the load, straight into the
  * keyed layout (`<circleId>:c:<seq>`, the same documents the repository writes) with insertMany,
- * round-robin so every circle gets its share at consecutive seqs 1..k. Redis is left empty, as
- * after a Redis restart: the server finds each circle's newest seq by probing keys, O(log n).
+ * round-robin so every circle gets its share at consecutive seqs 1..k. Then Redis gets what the
+ * server would have written had these messages been sent through it: each circle's seq hint and
+ * its window of the newest ${RECENT_WINDOW} (a Redis restart instead, with both gone, is covered by
+ * the tests: the server probes keys, O(log n), and reads pages by key).
  */
 export async function preloadMessages(input: {
   mongodbUri: string;
+  redisUrl: string;
+  redisPrefix: string;
   dbName: string;
   circles: BenchCircle[];
   total: number;
@@ -30,6 +38,7 @@ export async function preloadMessages(input: {
   const body = "Preloaded care note: visited at 10, medication taken, lunch eaten, all well. ".padEnd(120, ".");
   let written = 0;
   let lastReport = 0;
+  const newest: Message[][] = circles.map(() => []);
   try {
     // Seq-major order: every circle's messages stay at consecutive seqs from 1 during the whole preload.
     const maxPerCircle = Math.max(...perCircle);
@@ -49,9 +58,10 @@ export async function preloadMessages(input: {
       for (const [c, circle] of circles.entries()) {
         if (seq > perCircle[c]!) continue;
         const sender = circle.members[seq % circle.members.length]?.userId ?? circle.members[0]?.userId;
+        const messageId = new Types.ObjectId();
         batch.push({
           _id: messageKey(circle.circleId, "circle", seq),
-          messageId: new Types.ObjectId(),
+          messageId,
           circleId: new Types.ObjectId(circle.circleId),
           thread: "circle",
           seq,
@@ -61,12 +71,24 @@ export async function preloadMessages(input: {
           deleted: false,
           createdAt,
         });
+        if (seq > perCircle[c]! - RECENT_WINDOW) {
+          newest[c]!.push({ id: messageId.toHexString(), circleId: circle.circleId, seq, clientId: `preload-${seq}`, senderId: sender!, body, createdAt: createdAt.toISOString() });
+        }
         if (batch.length >= BATCH) await flush();
       }
     }
     await flush();
   } finally {
     await connection.close();
+  }
+  const redis = new Redis(input.redisUrl, { maxRetriesPerRequest: 3 });
+  try {
+    const cache = createMessageCache(redis, input.redisPrefix);
+    const recent = newest.flat();
+    await mapLimit(recent, 32, (message) => cache.remember(message, "circle"));
+    log(`preload: Redis hint and recent window written for ${circles.length} circles (${recent.length} entries)`);
+  } finally {
+    redis.disconnect();
   }
   return { seconds: (performance.now() - started) / 1000, perCircle };
 }
