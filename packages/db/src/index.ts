@@ -49,8 +49,13 @@ export async function openRepositories(connection: Connection) {
   const own = registerModels(connection);
   const models = { ...own, ...registerAlertModels(connection), ...registerSessionModels(connection) };
   const layoutWarnings = await checkLayout(connection);
+  const syncOwn = async () => {
+    // One at a time: Message and ClientIdClaim share the messages collection, and two concurrent
+    // syncs would both try to drop the same old index.
+    for (const model of Object.values(own)) await model.syncIndexes();
+  };
   await Promise.all([
-    ...Object.values(own).map((model) => model.syncIndexes()),
+    syncOwn(),
     ...Object.entries(models)
       .filter(([name]) => !(name in own))
       .map(([, model]) => model.createIndexes()),
