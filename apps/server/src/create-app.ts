@@ -78,7 +78,7 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
     messageCache: createMessageCache(deps.redis, config.redisPrefix),
   };
   const now = () => new Date();
-  // One message log per node: its per-circle seq memory and pending read markers are shared.
+  // One message log per node, shared by the services: its memory of each circle's newest seq.
   const messageLog = createMessageLog({ ...repositories, now });
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
   const circles = createCirclesService({

@@ -44,7 +44,7 @@ export async function requireMembership(
 }
 
 export function createCirclesService(deps: CirclesDependencies) {
-  // One log per app (create-app.ts passes it) so every service sees this node's pending markers.
+  // One log per app (create-app.ts passes it): its memory of newest seqs is shared.
   const log = deps.messageLog ?? createMessageLog(deps);
   return {
     async createCircle(userId: string, name: string): Promise<Circle> {

@@ -132,44 +132,22 @@ export function createMessageLog(deps: MessageLogDependencies) {
   }
 
   /**
-   * A member's own send moves their read marker. That write is not on the ack path (nothing
-   * acknowledged depends on it) and is coalesced per member: one write in flight per
-   * (circle, member), the newest seq wins. Until it lands, this node's unread counts use the pending
-   * value. A crash can lose it; the cost is an unread count that includes the member's own messages
-   * until their next read.
+   * A member's own send moves their read marker: whoever replies has seen what came before. The
+   * own-send seq is kept in Redis (written by the same script as the window and the hint, so a send
+   * costs no extra database write) and unread uses max(stored marker, own-send seq). Losing it with
+   * Redis only makes an unread count include the member's own messages until their next read.
    */
-  const pendingOwnSeq = new Map<string, number>();
-  const writingOwnSeq = new Set<string>();
-  function advanceOwnMarker(circleId: string, userId: string, seq: number) {
-    const key = `${circleId}:${userId}`;
-    pendingOwnSeq.set(key, Math.max(pendingOwnSeq.get(key) ?? 0, seq));
-    if (writingOwnSeq.has(key)) return;
-    writingOwnSeq.add(key);
-    void (async () => {
-      for (let failures = 0; failures < 5; ) {
-        const target = pendingOwnSeq.get(key);
-        if (target === undefined) break;
-        try {
-          await deps.readMarkers.advance(circleId, userId, target);
-          if (pendingOwnSeq.get(key) === target) pendingOwnSeq.delete(key);
-        } catch {
-          failures += 1;
-          await new Promise((resolve) => setTimeout(resolve, 100 * failures));
-        }
-      }
-      writingOwnSeq.delete(key);
-      pendingOwnSeq.delete(key);
-    })();
-  }
-  async function readMarker(circleId: string, userId: string): Promise<number> {
-    const stored = await deps.readMarkers.find(circleId, userId);
-    return Math.max(stored, pendingOwnSeq.get(`${circleId}:${userId}`) ?? 0);
+  async function readMarker(circleId: string, userId: string, thread: MessageThread): Promise<number> {
+    const [stored, own] = await Promise.all([
+      deps.readMarkers.find(circleId, userId),
+      messageCache.readOwnSeq(circleId, thread, userId).catch(() => null),
+    ]);
+    return Math.max(stored, own ?? 0);
   }
 
-  /** After a message is committed: the Redis window and hint, and the sender's own read marker. */
+  /** After a message is committed: the Redis window, hint and the sender's own-send seq. */
   async function afterCommit(message: Message, thread: MessageThread): Promise<void> {
     remember(message.circleId, thread, message.seq);
-    advanceOwnMarker(message.circleId, message.senderId, message.seq);
     await messageCache.remember(message, thread).catch(() => undefined);
   }
 
@@ -256,7 +234,7 @@ export function createMessageLog(deps: MessageLogDependencies) {
 
     /** Unread = newest seq − the member's read marker (clamped): arithmetic, never a count of documents. */
     async unreadCount(circleId: string, userId: string, thread: MessageThread = "circle"): Promise<number> {
-      const [newest, marker] = await Promise.all([newestSeq(circleId, thread), readMarker(circleId, userId)]);
+      const [newest, marker] = await Promise.all([newestSeq(circleId, thread), readMarker(circleId, userId, thread)]);
       return Math.max(0, newest - Math.min(marker, newest));
     },
   };

@@ -20,7 +20,7 @@ export type SendResult = AppendResult;
  * O(1) or O(page) reads however many messages are stored.
  */
 export function createMessagesService(deps: MessagesDependencies) {
-  // One log per app (create-app.ts passes it) so every service sees this node's pending markers.
+  // One log per app (create-app.ts passes it): its memory of newest seqs is shared.
   const log = deps.messageLog ?? createMessageLog(deps);
   const thread = "circle";
 

@@ -118,8 +118,13 @@ export interface MessageCache {
    * insert succeeded, so it is a lower bound of the truth.
    */
   readHint(circleId: string, thread: MessageThread): Promise<number | null>;
-  /** Adds a committed message to the circle's recent window and raises the hint to its seq. */
+  /**
+   * Adds a committed message to the circle's recent window and raises the hint, and the sender's
+   * own-send seq, to its seq.
+   */
   remember(message: Message, thread: MessageThread): Promise<void>;
+  /** The seq of the member's newest own message, or null when unknown (it moves their read marker). */
+  readOwnSeq(circleId: string, thread: MessageThread, userId: string): Promise<number | null>;
   /** Raises the hint (never lowers it). */
   raiseHint(circleId: string, thread: MessageThread, seq: number): Promise<void>;
   /** The window's messages with fromSeq <= seq <= toSeq, by seq; absent seqs are simply missing. */

@@ -158,7 +158,7 @@ export function createQueues(options: QueueOptions) {
 }
 export type KringQueues = ReturnType<typeof createQueues>;
 
-export { createMessageCache, messageHintKey, messageWindowKey, RECENT_WINDOW } from "./message-cache";
+export { createMessageCache, messageHintKey, messageOwnSeqKey, messageWindowKey, RECENT_WINDOW } from "./message-cache";
 export { createPresenceReader, createPresenceTracker, type PresenceTracker } from "./presence";
 
 /** The Socket.IO Redis adapter's and emitter's key, so server nodes and the worker meet. */

@@ -21,7 +21,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
 // One round trip per send: the message replaces whatever the window held at its seq, the window
-// keeps its newest RECENT_WINDOW entries, and the hint rises.
+// keeps its newest RECENT_WINDOW entries, the hint rises, and so does the sender's own-send seq
+// (a hash per circle thread: sender id → seq; it moves their read marker).
 const REMEMBER = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
@@ -30,14 +31,28 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[2], ARGV[1]) end
 redis.call('EXPIRE', KEYS[2], ARGV[5])
+local own = tonumber(redis.call('HGET', KEYS[3], ARGV[6]) or '0')
+if tonumber(ARGV[1]) > own then redis.call('HSET', KEYS[3], ARGV[6], ARGV[1]) end
+redis.call('EXPIRE', KEYS[3], ARGV[5])
 return 1`;
 
 type ScriptedRedis = Redis & {
   kringRaiseSeqHint(key: string, seq: number, ttl: number): Promise<number>;
-  kringRememberMessage(window: string, hint: string, seq: number, json: string, size: number, windowTtl: number, hintTtl: number): Promise<number>;
+  kringRememberMessage(
+    window: string,
+    hint: string,
+    own: string,
+    seq: number,
+    json: string,
+    size: number,
+    windowTtl: number,
+    hintTtl: number,
+    senderId: string,
+  ): Promise<number>;
 };
 
 export const messageHintKey = (prefix: string, circleId: string, thread: MessageThread) => `${prefix}:messages:${circleId}:${thread}:hint`;
+export const messageOwnSeqKey = (prefix: string, circleId: string, thread: MessageThread) => `${prefix}:messages:${circleId}:${thread}:own`;
 export const messageWindowKey = (prefix: string, circleId: string, thread: MessageThread) => `${prefix}:messages:${circleId}:${thread}:recent`;
 
 export function createMessageCache(redis: Redis, prefix: string, options: { windowSize?: number } = {}): MessageCache {
@@ -45,7 +60,7 @@ export function createMessageCache(redis: Redis, prefix: string, options: { wind
   const scripted = redis as ScriptedRedis;
   if (typeof scripted.kringRaiseSeqHint !== "function") {
     redis.defineCommand("kringRaiseSeqHint", { numberOfKeys: 1, lua: RAISE });
-    redis.defineCommand("kringRememberMessage", { numberOfKeys: 2, lua: REMEMBER });
+    redis.defineCommand("kringRememberMessage", { numberOfKeys: 3, lua: REMEMBER });
   }
   return {
     async readHint(circleId, thread) {
@@ -59,12 +74,18 @@ export function createMessageCache(redis: Redis, prefix: string, options: { wind
       await scripted.kringRememberMessage(
         messageWindowKey(prefix, message.circleId, thread),
         messageHintKey(prefix, message.circleId, thread),
+        messageOwnSeqKey(prefix, message.circleId, thread),
         message.seq,
         JSON.stringify(message),
         windowSize,
         WINDOW_TTL_SECONDS,
         HINT_TTL_SECONDS,
+        message.senderId,
       );
+    },
+    async readOwnSeq(circleId, thread, userId) {
+      const value = await redis.hget(messageOwnSeqKey(prefix, circleId, thread), userId);
+      return value === null ? null : Number(value);
     },
     async recent(circleId, thread, fromSeq, toSeq) {
       const entries = await redis.zrangebyscore(messageWindowKey(prefix, circleId, thread), fromSeq, toSeq);

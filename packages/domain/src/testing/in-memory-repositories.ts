@@ -181,6 +181,7 @@ export function createInMemoryRepositories() {
 /** The Redis hint and window, in memory; `forget()` plays a Redis restart. */
 export function createInMemoryMessageCache(): MessageCache & { forget(): void } {
   const hints = new Map<string, number>();
+  const own = new Map<string, number>();
   const windows = new Map<string, Map<number, Message>>();
   return {
     async readHint(circleId, thread) {
@@ -194,6 +195,12 @@ export function createInMemoryMessageCache(): MessageCache & { forget(): void } 
       window.set(message.seq, message);
       windows.set(key, window);
       hints.set(key, Math.max(hints.get(key) ?? 0, message.seq));
+      const ownKey = `${key}:${message.senderId}`;
+      own.set(ownKey, Math.max(own.get(ownKey) ?? 0, message.seq));
+    },
+    async readOwnSeq(circleId, thread, userId) {
+      await tick();
+      return own.get(`${circleId}:${thread}:${userId}`) ?? null;
     },
     async raiseHint(circleId, thread, seq) {
       await tick();
@@ -207,6 +214,7 @@ export function createInMemoryMessageCache(): MessageCache & { forget(): void } 
     },
     forget() {
       hints.clear();
+      own.clear();
       windows.clear();
     },
   };

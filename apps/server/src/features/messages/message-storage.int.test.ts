@@ -1,6 +1,6 @@
 import { messageKey } from "@kring/db";
 import type { Message } from "@kring/protocol";
-import { messageHintKey, messageWindowKey } from "@kring/queues";
+import { messageHintKey, messageOwnSeqKey, messageWindowKey } from "@kring/queues";
 import { Types } from "mongoose";
 import { collect, sleep, startTestServer, type ClientSocket, type TestServer } from "../../testing/harness";
 
@@ -23,7 +23,11 @@ async function syncAll(socket: ClientSocket, circleId: string, afterSeq = 0, lim
 
 /** Plays a Redis restart for one circle: only this test's keys are deleted. */
 async function loseRedisState(server: TestServer, circleId: string) {
-  await server.redis.del(messageHintKey(server.redisPrefix, circleId, "circle"), messageWindowKey(server.redisPrefix, circleId, "circle"));
+  await server.redis.del(
+    messageHintKey(server.redisPrefix, circleId, "circle"),
+    messageWindowKey(server.redisPrefix, circleId, "circle"),
+    messageOwnSeqKey(server.redisPrefix, circleId, "circle"),
+  );
 }
 
 describe("messages stored by key", () => {
