@@ -49,13 +49,12 @@ export async function openRepositories(connection: Connection) {
   const own = registerModels(connection);
   const models = { ...own, ...registerAlertModels(connection), ...registerSessionModels(connection) };
   const layoutWarnings = await checkLayout(connection);
-  const syncOwn = async () => {
-    // One at a time: Message and ClientIdClaim share the messages collection, and two concurrent
-    // syncs would both try to drop the same old index.
-    for (const model of Object.values(own)) await model.syncIndexes();
-  };
+  const { Message, ClientIdClaim, ...others } = own;
   await Promise.all([
-    syncOwn(),
+    // One after the other: they share the messages collection, and two concurrent syncs would both
+    // try to drop the same old index.
+    Message.syncIndexes().then(() => ClientIdClaim.syncIndexes()),
+    ...Object.values(others).map((model) => model.syncIndexes()),
     ...Object.entries(models)
       .filter(([name]) => !(name in own))
       .map(([, model]) => model.createIndexes()),
