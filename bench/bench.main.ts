@@ -7,9 +7,11 @@ import path from "node:path";
 import { killAllChildrenSync } from "./child-process";
 import { parseOptions, USAGE, UsageError, DEFAULT_OPTIONS, type BenchOptions } from "./cli-options";
 import { describeDatabase, dropDatabase } from "./db-info";
-import { startKring } from "./kring-target";
+import { BENCH_REDIS_PREFIX, startKring } from "./kring-target";
 import { closeClients, connectClients, runLoad } from "./load-client";
+import { databaseSizeBytes, preloadMessages } from "./preload";
 import { readSettledRssBytes } from "./proc-stats";
+import { readProbeTable, runReadProbes } from "./read-probes";
 import { startRelay } from "./relay-target";
 import { resultTable, type TargetRun, verdict } from "./report";
 import { sleep } from "./stats";
@@ -116,7 +118,7 @@ async function main() {
     options.durationSeconds === DEFAULT_OPTIONS.durationSeconds;
 
   // A hung phase must not keep the bench (and its children) around forever.
-  const limitMs = (20 * 60 + options.clients * 0.2 + 2 * (options.durationSeconds + 120)) * 1000;
+  const limitMs = (20 * 60 + options.clients * 0.2 + 2 * (options.durationSeconds + 120)) * 1000 + options.preload * 2;
   const watchdog = setTimeout(() => {
     log(`time limit of ${(limitMs / 60000).toFixed(0)} min reached; stopping`);
     void cleanUp().finally(() => process.exit(3));
@@ -126,6 +128,7 @@ async function main() {
   let databaseDescription = "not used (relay only)";
   let redisDescription = "not used (relay only)";
   let kringCircleIds: string[] | undefined;
+  let readsTable: string | undefined;
 
   if (options.targets.includes("kring")) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "kring-bench-"));
@@ -143,7 +146,12 @@ async function main() {
     const dropDb = defer("drop the bench database", () => dropDatabase(services.mongodbUri, kring.dbName));
     const stopKring = defer("stop the Kring server", () => kring.stop());
     kringCircleIds = kring.circles.map((c) => c.circleId);
+    const preload = await preloadMessages({ mongodbUri: services.mongodbUri, redisUrl: services.redisUrl, redisPrefix: BENCH_REDIS_PREFIX, dbName: kring.dbName, circles: kring.circles, total: options.preload, log });
     runs.push(await measure(kring, options, { ferretdb: services.ferretdb?.pid, redis: services.redis?.pid }));
+    const reads = await runReadProbes(kring, options.readSamples, log);
+    const sizeBytes = await databaseSizeBytes(services.mongodbUri, kring.dbName);
+    readsTable = readProbeTable({ preloaded: options.preload, preloadSeconds: preload.seconds, sizeBytes, reads });
+    log(`reads measured; database size ${sizeBytes === undefined ? "unknown" : `${(sizeBytes / 1048576).toFixed(1)} MB`}`);
     await stopKring();
     await dropDb();
     // The relay runs with the database stopped, so it gets the machine to itself as Kring did.
@@ -172,16 +180,17 @@ async function main() {
   const machine = [
     `- Date: ${new Date().toISOString()}`,
     `- Command: \`${commandLine()}\``,
-    `- Load: ${options.clients} sockets in ${options.clients / options.circleSize} circles of ${options.circleSize}, ${options.rate} msg/s for ${options.durationSeconds} s per target, drain ${options.drainSeconds} s`,
+    `- Load: ${options.clients} sockets in ${options.clients / options.circleSize} circles of ${options.circleSize}, ${options.rate} msg/s for ${options.durationSeconds} s per target, drain ${options.drainSeconds} s; ${options.preload} messages preloaded`,
     `- Machine: ${os.availableParallelism()} CPUs (nproc), ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Linux ${os.release()}`,
     `- Kring: ${gitDescription()}`,
     `- Node ${process.version}; server and relay run with tsx, NODE_ENV=production`,
     `- Database: ${databaseDescription}; Redis: ${redisDescription}`,
     `- The bench client, the server and the database share these CPUs.`,
   ].join("\n");
-  const markdown = `# Kring bench: latest result\n\n${machine}\n\n${table}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`;
+  const reads = readsTable ? `\n\n${readsTable}` : "";
+  const markdown = `# Kring bench: latest result\n\n${machine}\n\n${table}${reads}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`;
 
-  process.stdout.write(`\n${table}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`);
+  process.stdout.write(`\n${table}${reads}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`);
   const resultsDir = path.join(repoRoot, "bench/results");
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, "latest.md"), markdown);

@@ -14,6 +14,10 @@ export type BenchOptions = {
   /** Which targets to run; both by default so the ratio is printed. */
   targets: Array<"kring" | "relay">;
   isQuick: boolean;
+  /** Messages stored across the circles before the load (issue #7: cost must not grow with it). */
+  preload: number;
+  /** Samples of each read (circles list, history pages, sync, read marker) after the load. */
+  readSamples: number;
 };
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -26,6 +30,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   drainSeconds: 3,
   targets: ["kring", "relay"],
   isQuick: false,
+  preload: 0,
+  readSamples: 200,
 };
 
 const QUICK: Partial<BenchOptions> = { clients: 200, circleSize: 10, rate: 50, durationSeconds: 10, isQuick: true };
@@ -38,6 +44,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration S       seconds of load per target          default ${DEFAULT_OPTIONS.durationSeconds}
   --quick            200 clients, 20 circles, 50 msg/s, 10 s
   --only kring|relay run one target instead of both
+  --preload N        store N messages across the circles before the load   default 0
+  --read-samples N   samples of each read measured after the load         default ${DEFAULT_OPTIONS.readSamples}
   --setup-concurrency N, --connect-concurrency N, --drain S
   --help
 `;
@@ -83,6 +91,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
         break;
       case "--connect-concurrency":
         options.connectConcurrency = positiveInt(name, value());
+        break;
+      case "--preload": {
+        const raw = value();
+        const count = Number(raw);
+        if (raw === undefined || !Number.isInteger(count) || count < 0) throw new UsageError(`--preload needs a whole number >= 0, got "${raw}"`);
+        options.preload = count;
+        break;
+      }
+      case "--read-samples":
+        options.readSamples = positiveInt(name, value());
         break;
       case "--drain":
         options.drainSeconds = positiveInt(name, value());

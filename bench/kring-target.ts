@@ -9,6 +9,8 @@ import { type BenchCircle, type RunningTarget, watchServerLog } from "./target";
 type Log = (line: string) => void;
 
 export const PASSWORD = "correct horse battery staple";
+/** The server's Redis key prefix, so the preload can write the same keys the server reads. */
+export const BENCH_REDIS_PREFIX = "kring-bench";
 const READY_TIMEOUT_MS = 90_000;
 
 /** Puts dbName in the path of a MongoDB URI, keeping hosts and query options (which URL can't parse for seed lists). */
@@ -65,6 +67,7 @@ export async function startKring(input: {
       ...process.env,
       MONGODB_URI: withDatabaseName(input.mongodbUri, dbName),
       REDIS_URL: input.redisUrl,
+      REDIS_PREFIX: BENCH_REDIS_PREFIX,
       JWT_SECRET: randomBytes(36).toString("base64url"),
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -114,13 +117,13 @@ async function buildCircles(request: ReturnType<typeof createHttp>, options: Ben
     userIndexes,
     options.setupConcurrency,
     async (i) => {
-      const res = await request<{ token: string }>("POST", "/api/auth/register", {
+      const res = await request<{ token: string; user: { id: string } }>("POST", "/api/auth/register", {
         email: `bench-${runId}-${i}@example.test`,
         password: PASSWORD,
         name: `Bench user ${i}`,
       });
       expectStatus("register", 201, res);
-      return res.body.token;
+      return { token: res.body.token, userId: res.body.user.id };
     },
     progressEvery10("Kring: registered", options.clients, log),
   );
@@ -133,17 +136,17 @@ async function buildCircles(request: ReturnType<typeof createHttp>, options: Ben
     options.setupConcurrency,
     async (c) => {
       const memberTokens = tokens.slice(c * options.circleSize, (c + 1) * options.circleSize);
-      const owner = memberTokens[0]!;
+      const owner = memberTokens[0]!.token;
       const created = await request<{ circle: { id: string } }>("POST", "/api/circles", { name: `Bench circle ${c}` }, owner);
       expectStatus("create circle", 201, created);
       const circleId = created.body.circle.id;
-      for (const memberToken of memberTokens.slice(1)) {
+      for (const { token: memberToken } of memberTokens.slice(1)) {
         const invitation = await request<{ code: string }>("POST", `/api/circles/${circleId}/invitations`, { role: "family" }, owner);
         expectStatus("create invitation", 201, invitation);
         const accepted = await request("POST", `/api/invitations/${invitation.body.code}/accept`, undefined, memberToken);
         expectStatus("accept invitation", 200, accepted);
       }
-      return { circleId, members: memberTokens.map((token) => ({ token })) };
+      return { circleId, members: memberTokens.map(({ token, userId }) => ({ token, userId })) };
     },
     progressEvery10("Kring: circles", circleCount, log),
   );

@@ -1,5 +1,5 @@
 /** One circle of the bench: its id and the members whose sockets will join it. */
-export type BenchCircle = { circleId: string; members: Array<{ token: string | undefined }> };
+export type BenchCircle = { circleId: string; members: Array<{ token: string | undefined; userId?: string }> };
 
 /** A server under test, already set up and ready for sockets. */
 export type RunningTarget = {

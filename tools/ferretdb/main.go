@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -53,6 +54,10 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	if *handler == "sqlite" {
+		go runIDIndexer(ctx, *sqliteDir, time.Second)
+	}
 
 	// The launcher waits for this line (and then pings) before it starts the server.
 	fmt.Printf("ferretdb listening %s\n", db.MongoDBURI())

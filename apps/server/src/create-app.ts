@@ -4,12 +4,13 @@ import {
   createAlertsService,
   createCachedMemberships,
   createCirclesService,
+  createMessageLog,
   createMessagesService,
   digestWindowOf,
   createPager,
   createSessionsService,
 } from "@kring/domain";
-import { createPresenceReader, createPresenceTracker, createQueues, createRateLimits, socketIoRedisKey } from "@kring/queues";
+import { createMessageCache, createPresenceReader, createPresenceTracker, createQueues, createRateLimits, socketIoRedisKey } from "@kring/queues";
 import { createHash, randomBytes } from "node:crypto";
 import { createAdapter } from "@socket.io/redis-adapter";
 import cors from "cors";
@@ -79,19 +80,24 @@ const JSON_LIMIT = "64kb";
 export async function createApp(deps: { config: AppConfig; connection: Connection; redis: Redis; logger: Logger }) {
   const { config, logger } = deps;
   const opened = await openRepositories(deps.connection);
+  for (const warning of opened.layoutWarnings) logger.warn("storage layout", { warning });
   const repositories = {
     ...opened.repositories,
     memberships: createCachedMemberships(opened.repositories.memberships, { ttlMs: 120_000 }),
+    messageCache: createMessageCache(deps.redis, config.redisPrefix),
   };
   const now = () => new Date();
+  // One message log per node, shared by the services: its memory of each circle's newest seq.
+  const messageLog = createMessageLog({ ...repositories, now });
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
   const circles = createCirclesService({
     ...repositories,
+    messageLog,
     now,
     generateCode: generateInvitationCode,
     invitationTtlMs: config.invitationTtlHours * 3600_000,
   });
-  const messages = createMessagesService({ ...repositories, now });
+  const messages = createMessagesService({ ...repositories, messageLog, now });
   const sessions = createSessionsService({
     ...repositories,
     now,

@@ -9,7 +9,7 @@ import {
 } from "@kring/domain";
 import type { ServerToClientEvents } from "@kring/protocol";
 import { JobName, QueueName } from "@kring/protocol";
-import { circleRoom, createPresenceReader, createQueues, socketIoRedisKey, userRoom } from "@kring/queues";
+import { circleRoom, createMessageCache, createPresenceReader, createQueues, socketIoRedisKey, userRoom } from "@kring/queues";
 import { Emitter } from "@socket.io/redis-emitter";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -58,7 +58,8 @@ export async function createWorkerApp(deps: {
 }) {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const { repositories } = await openRepositories(deps.connection);
+  const { repositories, layoutWarnings } = await openRepositories(deps.connection);
+  for (const warning of layoutWarnings) logger.warn("storage layout", { warning });
   const queues = createQueues({
     connection: deps.redis,
     prefix: config.redisPrefix,
@@ -126,6 +127,7 @@ export async function createWorkerApp(deps: {
   });
   const digests = createDigests({
     ...repositories,
+    messageCache: createMessageCache(deps.redis, config.redisPrefix),
     presence: createPresenceReader(deps.redis, config.redisPrefix),
     digests: queues.digests,
     queue: queues.notifications,

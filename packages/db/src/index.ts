@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { registerModels } from "./models";
+import { LAYOUT_VERSION, registerModels } from "./models";
 import { createRepositories } from "./repositories";
 import { registerAlertsFeatureModels } from "./alerts/alerts.models";
 import { createAlertsFeatureRepositories } from "./alerts/alerts.repositories";
@@ -11,7 +11,7 @@ import { registerSessionModels } from "./sessions/sessions.models";
 import { createSessionRepositories } from "./sessions/sessions.repositories";
 
 export { connectDatabase, pingDatabase, type Connection } from "./connection";
-export { registerModels, type Models } from "./models";
+export { registerModels, type Models, LAYOUT_VERSION, messageKey, clientIdClaimKey, emailKey, pairId } from "./models";
 export { createRepositories, type Repositories } from "./repositories";
 
 /** The models of alerts, check-in and notifications (issue #3), each from its feature folder. */
@@ -33,12 +33,56 @@ export function createAlertRepositories(models: AlertModels) {
 }
 export type AlertRepositories = ReturnType<typeof createAlertRepositories>;
 
-/** Registers the models, builds their indexes (the unique ones carry correctness) and returns the repositories. */
+/**
+ * The stored layout's version, in `settings` under `_id: "schema"` (the same shape as the other
+ * settings: `{value: {version}}`). A database without it that holds messages, or with an older
+ * version, was written by the earlier layout, which this code cannot read: nothing migrates it
+ * (nothing was deployed), so we say so loudly and leave the stored version alone.
+ */
+async function checkLayout(connection: Connection): Promise<string[]> {
+  const settings = connection.collection<{ _id: string; value: { version?: number } }>("settings");
+  const stored = await settings.findOne({ _id: "schema" });
+  const version = stored?.value?.version;
+  if (version === undefined) {
+    // Maintenance at open, not a request path: an estimate reads collection metadata only.
+    const oldMessages = await connection.collection("messages").estimatedDocumentCount().catch(() => 0);
+    if (oldMessages > 0) {
+      return [
+        `the database holds ${oldMessages} messages of an earlier storage layout (no schema version); ` +
+          `layout ${LAYOUT_VERSION} cannot read them and does not migrate them: start on an empty database`,
+      ];
+    }
+    await settings.insertOne({ _id: "schema", value: { version: LAYOUT_VERSION } }).catch(() => undefined);
+    return [];
+  }
+  if (version < LAYOUT_VERSION) {
+    return [`the database's storage layout is version ${version}; this code writes version ${LAYOUT_VERSION} and does not migrate`];
+  }
+  return [];
+}
+
+/**
+ * Registers the models, syncs their indexes and returns the repositories. The messaging models
+ * get `syncIndexes`, which also drops indexes of the earlier layout that nothing uses any more
+ * (every access is by `_id` now); the other models keep `createIndexes`.
+ */
 export async function openRepositories(connection: Connection) {
-  const models = { ...registerModels(connection), ...registerAlertModels(connection), ...registerSessionModels(connection) };
-  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  const own = registerModels(connection);
+  const models = { ...own, ...registerAlertModels(connection), ...registerSessionModels(connection) };
+  const layoutWarnings = await checkLayout(connection);
+  const { Message, ClientIdClaim, ...others } = own;
+  await Promise.all([
+    // One after the other: they share the messages collection, and two concurrent syncs would both
+    // try to drop the same old index.
+    Message.syncIndexes().then(() => ClientIdClaim.syncIndexes()),
+    ...Object.values(others).map((model) => model.syncIndexes()),
+    ...Object.entries(models)
+      .filter(([name]) => !(name in own))
+      .map(([, model]) => model.createIndexes()),
+  ]);
   return {
     models,
+    layoutWarnings,
     repositories: { ...createRepositories(models), ...createAlertRepositories(models), ...createSessionRepositories(models) },
   };
 }

@@ -58,7 +58,7 @@ export type FerretdbHandle = {
 
 const HOST = "127.0.0.1";
 const BINARY_NAME = "kring-ferretdb";
-const SOURCE_FILES = ["go.mod", "go.sum", "main.go"] as const;
+const SOURCE_FILES = ["go.mod", "go.sum", "main.go", "id_index.go"] as const;
 const PORT_ATTEMPTS = 3;
 const READY_LINE = /ferretdb listening (mongodb:\/\/\S+)/;
 

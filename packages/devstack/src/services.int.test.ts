@@ -145,7 +145,7 @@ describe("missing tools", () => {
     // A copy of the sources under a fresh root, so the cached binary of the real repo is not found.
     const sourceDir = path.join(tempDir, "tools", "ferretdb");
     await fs.mkdir(sourceDir, { recursive: true });
-    for (const name of ["go.mod", "go.sum", "main.go"]) {
+    for (const name of ["go.mod", "go.sum", "main.go", "id_index.go"]) {
       await fs.copyFile(path.join(REPO_ROOT, "tools", "ferretdb", name), path.join(sourceDir, name));
     }
     const attempt = ensureFerretdbBinary({ repoRoot: tempDir, goBin: "/nonexistent/go" });

@@ -1,86 +1,28 @@
 import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, type Message } from "@kring/protocol";
 import { requireMembership } from "./circles.service";
-import { DomainError, DuplicateKeyError } from "./errors";
-import type { MembershipRepository, MessageRepository, ReadMarkerRepository } from "./ports";
+import { createMessageLog, type MessageLog, type AppendResult } from "./message-log";
+import type { MembershipRepository, MessageCache, MessageRepository, ReadMarkerRepository } from "./ports";
 
 export type MessagesDependencies = {
+  messageLog?: MessageLog;
   messages: MessageRepository;
+  messageCache: MessageCache;
   memberships: MembershipRepository;
   readMarkers: ReadMarkerRepository;
   now: () => Date;
 };
 
-/** How often a send retries after another node took the same seq (or the last-seq hint lagged). */
-const SEQ_RETRIES = 50;
-
-export type SendResult = { message: Message; isNew: boolean };
+export type SendResult = AppendResult;
 
 /**
- * Messaging rules. Seqs come from a unique (circleId, seq) index, not from `$inc`
- * (FerretDB's `$inc` isn't atomic under concurrency): this node serialises sends per
- * circle and caches the last seq, and if another node took a seq first the insert
- * fails on the index and we re-read and retry.
+ * Messaging rules. Storage is a log addressed by key (message-log.ts): a send inserts at a
+ * computed `_id`, history and sync read computed keys, unread is arithmetic. Every call costs
+ * O(1) or O(page) reads however many messages are stored.
  */
 export function createMessagesService(deps: MessagesDependencies) {
-  const lastSeqByCircle = new Map<string, number>();
-  const tailByCircle = new Map<string, Promise<unknown>>();
-
-  /** Runs `task` after every earlier task for the same circle on this node. */
-  function serialise<T>(circleId: string, task: () => Promise<T>): Promise<T> {
-    const previous = tailByCircle.get(circleId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    tailByCircle.set(circleId, tail);
-    void tail.then(() => {
-      if (tailByCircle.get(circleId) === tail) tailByCircle.delete(circleId);
-    });
-    return run;
-  }
-
-  async function lastSeq(circleId: string, isFresh: boolean): Promise<number> {
-    const cached = lastSeqByCircle.get(circleId);
-    if (cached !== undefined && !isFresh) return cached;
-    // Never move the cache back: the stored value may be a lagging hint.
-    const seq = Math.max(await deps.messages.findLastSeq(circleId), cached ?? 0);
-    lastSeqByCircle.set(circleId, seq);
-    // Bound the cache: it is only an optimisation, the index is the truth.
-    if (lastSeqByCircle.size > 100_000) lastSeqByCircle.clear();
-    return seq;
-  }
-
-  async function insertWithNextSeq(
-    circleId: string,
-    senderId: string,
-    clientId: string,
-    body: string,
-  ): Promise<SendResult> {
-    let isFresh = false;
-    let lastTried = 0;
-    for (let attempt = 0; attempt < SEQ_RETRIES; attempt += 1) {
-      // findLastSeq may lag behind (a hint); after a conflict, always move past the seq that failed.
-      const seq = Math.max((await lastSeq(circleId, isFresh)) + 1, lastTried + 1);
-      lastTried = seq;
-      try {
-        const message = await deps.messages.insert({
-          circleId,
-          senderId,
-          clientId,
-          body,
-          seq,
-          createdAt: deps.now(),
-        });
-        lastSeqByCircle.set(circleId, seq);
-        return { message, isNew: true };
-      } catch (error) {
-        if (!(error instanceof DuplicateKeyError)) throw error;
-        // Whichever index refused it: a stored message with this clientId means a resend.
-        const existing = await deps.messages.findByClientId(circleId, senderId, clientId);
-        if (existing) return { message: existing, isNew: false };
-        isFresh = true;
-      }
-    }
-    throw new DomainError("unavailable", "The circle is very busy; please send again.");
-  }
+  // One log per app (create-app.ts passes it): its memory of newest seqs is shared.
+  const log = deps.messageLog ?? createMessageLog(deps);
+  const thread = "circle";
 
   return {
     /** Persists a message once per (sender, clientId); a resend returns the stored one with isNew=false. */
@@ -89,9 +31,7 @@ export function createMessagesService(deps: MessagesDependencies) {
       input: { circleId: string; clientId: string; body: string },
     ): Promise<SendResult> {
       await requireMembership(deps.memberships, input.circleId, senderId);
-      return serialise(input.circleId, () =>
-        insertWithNextSeq(input.circleId, senderId, input.clientId, input.body),
-      );
+      return log.append({ circleId: input.circleId, senderId, clientId: input.clientId, body: input.body }, thread);
     },
 
     /** History page, ascending by seq. Without afterSeq it returns the newest page (before beforeSeq). */
@@ -102,10 +42,12 @@ export function createMessagesService(deps: MessagesDependencies) {
     ): Promise<Message[]> {
       await requireMembership(deps.memberships, circleId, userId);
       const limit = Math.min(query.limit ?? HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX);
+      const newest = await log.newestSeq(circleId, thread);
+      const top = Math.min(newest, (query.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1);
       if (query.afterSeq !== undefined) {
-        return deps.messages.listAfter(circleId, query.afterSeq, limit, query.beforeSeq);
+        return log.readRange(circleId, thread, query.afterSeq, Math.min(top, query.afterSeq + limit));
       }
-      return deps.messages.listBefore(circleId, query.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit);
+      return log.readRange(circleId, thread, Math.max(0, top - limit), top);
     },
 
     /** Everything after `afterSeq`, a page at a time, so an offline client catches up with no gap. */
@@ -115,16 +57,20 @@ export function createMessagesService(deps: MessagesDependencies) {
     ): Promise<{ messages: Message[]; hasMore: boolean }> {
       await requireMembership(deps.memberships, input.circleId, userId);
       const limit = Math.min(input.limit ?? HISTORY_LIMIT_MAX, HISTORY_LIMIT_MAX);
-      const page = await deps.messages.listAfter(input.circleId, input.afterSeq, limit + 1);
-      return { messages: page.slice(0, limit), hasMore: page.length > limit };
+      const newest = await log.newestSeq(input.circleId, thread);
+      // Every seq up to `newest` is stored (the log's gap-free prefix), so the page is exact.
+      const to = Math.min(newest, input.afterSeq + limit);
+      const messages = await log.readRange(input.circleId, thread, input.afterSeq, to);
+      return { messages, hasMore: newest > to };
     },
+
+    /** Newest seq − read marker; no membership check (callers already did it). */
+    unreadCount: (circleId: string, userId: string) => log.unreadCount(circleId, userId, thread),
 
     /** Moves the read marker forward (never back, never past the newest message). */
     async markRead(userId: string, input: { circleId: string; seq: number }): Promise<void> {
       await requireMembership(deps.memberships, input.circleId, userId);
-      // The cached newest seq is good enough for a clamp, and reading it from the database means
-      // a sort over the circle's history on FerretDB/SQLite.
-      const newest = lastSeqByCircle.get(input.circleId) ?? (await lastSeq(input.circleId, true));
+      const newest = await log.newestSeq(input.circleId, thread);
       await deps.readMarkers.advance(input.circleId, userId, Math.min(input.seq, newest));
     },
   };

@@ -10,7 +10,9 @@ import {
 } from "@kring/protocol";
 import { isUrgent, type PageRequest } from "./alerts.service";
 import { quietHoursEnd } from "./local-time";
+import { createMessageLog } from "./message-log";
 import type {
+  MessageCache,
   AlertRepository,
   ChannelSender,
   CircleRepository,
@@ -148,6 +150,7 @@ export type DigestDependencies = {
   preferences: PreferencesRepository;
   digests: DigestScheduler;
   messages: MessageRepository;
+  messageCache: MessageCache;
   readMarkers: ReadMarkerRepository;
   queue: NotificationQueue;
   now: () => Date;
@@ -160,6 +163,8 @@ export function digestWindowOf(now: Date, windowMs: number): { windowStart: numb
 }
 
 export function createDigests(deps: DigestDependencies) {
+  // Unread is arithmetic on keys (newest seq − read marker), never a count of documents.
+  const log = createMessageLog(deps);
   return {
     /** At the end of a window with new messages: a digest for each member offline with unread messages. */
     async onCircleActivity(job: CircleActivityJob): Promise<{ scheduled: string[] }> {
@@ -168,8 +173,7 @@ export function createDigests(deps: DigestDependencies) {
       const now = deps.now().getTime();
       for (const { userId } of memberships) {
         if (await deps.presence.isOnline(userId)) continue;
-        const marker = await deps.readMarkers.find(job.circleId, userId);
-        if ((await deps.messages.countUnread(job.circleId, userId, marker)) === 0) continue;
+        if ((await log.unreadCount(job.circleId, userId)) === 0) continue;
         const preferences = await preferencesOf(deps.preferences, userId);
         const quietEnd = preferences.quietHours ? quietHoursEnd(new Date(now), preferences.quietHours) : null;
         const delayMs = quietEnd ? quietEnd.getTime() - now : 0;
@@ -182,8 +186,7 @@ export function createDigests(deps: DigestDependencies) {
     /** Sends the digest unless the member has read everything (or left) meanwhile. */
     async runDigest(job: MessageDigestJob): Promise<{ outcome: "sent" | "nothing_unread" | "not_member" }> {
       if (!(await deps.memberships.find(job.circleId, job.userId))) return { outcome: "not_member" };
-      const marker = await deps.readMarkers.find(job.circleId, job.userId);
-      const unread = await deps.messages.countUnread(job.circleId, job.userId, marker);
+      const unread = await log.unreadCount(job.circleId, job.userId);
       if (unread === 0) return { outcome: "nothing_unread" };
       const preferences = await preferencesOf(deps.preferences, job.userId);
       const sourceId = `digest:${job.circleId}:${job.userId}:${job.windowStart}`;

@@ -158,6 +158,7 @@ export function createQueues(options: QueueOptions) {
 }
 export type KringQueues = ReturnType<typeof createQueues>;
 
+export { createMessageCache, messageHintKey, messageOwnSeqKey, messageWindowKey, RECENT_WINDOW } from "./message-cache";
 export { createPresenceReader, createPresenceTracker, type PresenceTracker } from "./presence";
 export { createRateLimits, type LimitSpec, type RateLimits } from "./rate-limits";
 

@@ -1,6 +1,8 @@
 import type { Message } from "@kring/protocol";
 import { DuplicateKeyError } from "../errors";
 import type {
+  ClientIdClaim,
+  MessageCache,
   CircleRecord,
   CircleRepository,
   InvitationRecord,
@@ -117,42 +119,43 @@ export function createInMemoryRepositories() {
     },
   };
 
+  const messageKey = (circleId: string, thread: string, seq: number) => `${circleId}:${thread}:${seq}`;
+  const messageByKey = new Map<string, Message>();
+  const claims = new Map<string, number>();
+  const claimKey = (c: ClientIdClaim) => `${c.circleId}:${c.thread}:${c.senderId}:${c.generation}:${c.clientId}`;
+
   const messages: MessageRepository = {
-    async insert(input) {
+    async insert(input, thread = "circle") {
       await tick();
-      if (messageRows.some((m) => m.circleId === input.circleId && m.seq === input.seq)) throw new DuplicateKeyError("seq");
-      if (messageRows.some((m) => m.circleId === input.circleId && m.senderId === input.senderId && m.clientId === input.clientId)) {
-        throw new DuplicateKeyError("clientId");
-      }
+      const key = messageKey(input.circleId, thread, input.seq);
+      if (messageByKey.has(key)) throw new DuplicateKeyError("seq");
       const message = { ...input, id: newId(), createdAt: input.createdAt.toISOString() };
+      messageByKey.set(key, message);
       messageRows.push(message);
       return message;
     },
-    async findByClientId(circleId, senderId, clientId) {
+    async findBySeq(circleId, seq, thread = "circle") {
       await tick();
-      return messageRows.find((m) => m.circleId === circleId && m.senderId === senderId && m.clientId === clientId) ?? null;
+      return messageByKey.get(messageKey(circleId, thread, seq)) ?? null;
     },
-    async findLastSeq(circleId) {
+    async findBySeqs(circleId, seqs, thread = "circle") {
       await tick();
-      return Math.max(0, ...messageRows.filter((m) => m.circleId === circleId).map((m) => m.seq));
+      return seqs.map((seq) => messageByKey.get(messageKey(circleId, thread, seq)) ?? null);
     },
-    async listAfter(circleId, afterSeq, limit, beforeSeq) {
+    async insertWithClaim(input, claim) {
       await tick();
-      return messageRows
-        .filter((m) => m.circleId === circleId && m.seq > afterSeq && (beforeSeq === undefined || m.seq < beforeSeq))
-        .sort((a, b) => a.seq - b.seq)
-        .slice(0, limit);
+      if (claims.has(claimKey(claim))) return { outcome: "claim_taken" as const };
+      claims.set(claimKey(claim), input.seq);
+      const key = messageKey(input.circleId, claim.thread, input.seq);
+      if (messageByKey.has(key)) return { outcome: "seq_taken" as const };
+      const message = { ...input, id: newId(), createdAt: input.createdAt.toISOString() };
+      messageByKey.set(key, message);
+      messageRows.push(message);
+      return { outcome: "inserted" as const, message };
     },
-    async listBefore(circleId, beforeSeq, limit) {
+    async findClientIdClaim(claim) {
       await tick();
-      return messageRows
-        .filter((m) => m.circleId === circleId && m.seq < beforeSeq)
-        .sort((a, b) => a.seq - b.seq)
-        .slice(-limit);
-    },
-    async countUnread(circleId, userId, afterSeq) {
-      await tick();
-      return messageRows.filter((m) => m.circleId === circleId && m.seq > afterSeq && m.senderId !== userId).length;
+      return claims.get(claimKey(claim)) ?? null;
     },
   };
 
@@ -161,15 +164,6 @@ export function createInMemoryRepositories() {
       await tick();
       return markers.get(`${circleId}:${userId}`) ?? 0;
     },
-    async findForUser(userId) {
-      await tick();
-      const result = new Map<string, number>();
-      for (const [key, seq] of markers) {
-        const [circleId, markerUser] = key.split(":");
-        if (markerUser === userId && circleId) result.set(circleId, seq);
-      }
-      return result;
-    },
     async advance(circleId, userId, seq) {
       await tick();
       const key = `${circleId}:${userId}`;
@@ -177,5 +171,51 @@ export function createInMemoryRepositories() {
     },
   };
 
-  return { users, circles, memberships, invitations, messages, readMarkers, messageRows };
+  const messageCache = createInMemoryMessageCache();
+  /** Plays a node that stored a claim and crashed before its message insert. */
+  const plantClaim = (claim: ClientIdClaim, seq: number) => claims.set(claimKey(claim), seq);
+
+  return { users, circles, memberships, invitations, messages, readMarkers, messageCache, messageRows, plantClaim };
+}
+
+/** The Redis hint and window, in memory; `forget()` plays a Redis restart. */
+export function createInMemoryMessageCache(): MessageCache & { forget(): void } {
+  const hints = new Map<string, number>();
+  const own = new Map<string, number>();
+  const windows = new Map<string, Map<number, Message>>();
+  return {
+    async readHint(circleId, thread) {
+      await tick();
+      return hints.get(`${circleId}:${thread}`) ?? null;
+    },
+    async remember(message, thread) {
+      await tick();
+      const key = `${message.circleId}:${thread}`;
+      const window = windows.get(key) ?? new Map<number, Message>();
+      window.set(message.seq, message);
+      windows.set(key, window);
+      hints.set(key, Math.max(hints.get(key) ?? 0, message.seq));
+      const ownKey = `${key}:${message.senderId}`;
+      own.set(ownKey, Math.max(own.get(ownKey) ?? 0, message.seq));
+    },
+    async readOwnSeq(circleId, thread, userId) {
+      await tick();
+      return own.get(`${circleId}:${thread}:${userId}`) ?? null;
+    },
+    async raiseHint(circleId, thread, seq) {
+      await tick();
+      const key = `${circleId}:${thread}`;
+      hints.set(key, Math.max(hints.get(key) ?? 0, seq));
+    },
+    async recent(circleId, thread, fromSeq, toSeq) {
+      await tick();
+      const window = windows.get(`${circleId}:${thread}`) ?? new Map<number, Message>();
+      return new Map([...window].filter(([seq]) => seq >= fromSeq && seq <= toSeq));
+    },
+    forget() {
+      hints.clear();
+      own.clear();
+      windows.clear();
+    },
+  };
 }

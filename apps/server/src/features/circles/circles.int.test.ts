@@ -91,7 +91,7 @@ describe("care circles", () => {
     });
     await server.connection
       .collection("invitations")
-      .updateOne({ code: invite.body.code }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      .updateOne({ _id: invite.body.code }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     const late = await server.registerUser();
     const res = await server.request("POST", `/api/invitations/${invite.body.code}/accept`, { token: late.token });
     expect(res.status).toBe(410);

@@ -14,15 +14,17 @@ export function DevicesSection() {
   const headingId = useId();
   const [sessions, setSessions] = useState<AccountSession[]>();
   const [error, setError] = useState<string>();
-  const load = useCallback(async () => {
-    try {
-      const { sessions: loaded } = await api.get("/api/me/sessions", AccountSessionsResponse);
-      setSessions(loaded.filter((session) => session.revokedAt === null));
-      setError(undefined);
-    } catch (caught) {
-      setError(t(errorKey(caught)));
-    }
-  }, [t]);
+  const load = useCallback(
+    () =>
+      api.get("/api/me/sessions", AccountSessionsResponse).then(
+        ({ sessions: loaded }) => {
+          setSessions(loaded.filter((session) => session.revokedAt === null));
+          setError(undefined);
+        },
+        (caught: unknown) => setError(t(errorKey(caught))),
+      ),
+    [t],
+  );
   useEffect(() => {
     void load();
   }, [load]);
