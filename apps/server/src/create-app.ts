@@ -69,6 +69,21 @@ export type AppConfig = Pick<
   webDistDir?: string | undefined;
 };
 
+/** Resolves when the ioredis client is connected, or after `timeoutMs` (never rejects). */
+function waitUntilReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off("ready", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    client.once("ready", done);
+  });
+}
+
 /** Largest JSON body accepted; a message is at most 4000 characters, so this is generous. */
 const JSON_LIMIT = "64kb";
 
@@ -125,6 +140,11 @@ export async function createApp(deps: { config: AppConfig; connection: Connectio
   for (const client of [adapterPublisher, adapterSubscriber]) {
     client.on("error", (error) => logger.warn("redis adapter connection error", { message: error.message }));
   }
+  // Start with the adapter's connections up (waiting at most a few seconds: a Redis outage at start
+  // shows in /readyz rather than stopping the server). The adapter fires its subscribe commands
+  // without catching them; a server closed while they still wait for a connection would fail them
+  // into unhandled rejections.
+  await Promise.all([adapterPublisher, adapterSubscriber].map((client) => waitUntilReady(client, 5000)));
 
   const digestWindowQueued = new Map<string, number>();
   // Late completions are expected under overload: log them as one summary line per 10 s, not one
