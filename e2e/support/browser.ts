@@ -71,4 +71,10 @@ export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
 }
 
-export const SCREENSHOTS = path.join(REPO_ROOT, "docs", "screenshots");
+/**
+ * Where the browser tests save their screenshots: `.cache/screenshots` (look at them after a run), or
+ * the README's `docs/screenshots` when KRING_UPDATE_SCREENSHOTS=1, so that a test run does not
+ * rewrite committed pictures by accident.
+ */
+export const SCREENSHOTS =
+  process.env.KRING_UPDATE_SCREENSHOTS === "1" ? path.join(REPO_ROOT, "docs", "screenshots") : path.join(REPO_ROOT, ".cache", "screenshots");
