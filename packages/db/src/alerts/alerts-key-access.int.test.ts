@@ -5,7 +5,7 @@ import { Types } from "mongoose";
 import { type Connection, connectDatabase, createAlertRepositories, registerAlertModels } from "../index";
 import { createSessionRepositories } from "../sessions/sessions.repositories";
 import { registerSessionModels } from "../sessions/sessions.models";
-import { isKeyFilter, recordAlertQueries } from "../testing/alerts-query-recorder";
+import { isKeyFilter, recordQueries } from "../testing/query-recorder";
 
 // The storage rule for alerts, check-in, notifications and sessions (issue #7): every repository
 // method is served by key. The collections are seeded and grown, and a recorder of every operation
@@ -41,7 +41,7 @@ describe("the recorder", () => {
   });
 
   it("catches a scan sent through a model", async () => {
-    const recorder = recordAlertQueries(connection);
+    const recorder = recordQueries(connection);
     try {
       await models.Alert.find({ circleId: new Types.ObjectId() }).lean();
       expect(recorder.violations()).toHaveLength(1);
@@ -151,7 +151,7 @@ describe("every alerts, check-in, notifications and sessions method is a point r
       [1, 300, "large"],
     ] as const) {
       await seed(open(), round, count);
-      const recorder = recordAlertQueries(connection);
+      const recorder = recordQueries(connection);
       try {
         const repos = open();
         await exercise(repos, label);

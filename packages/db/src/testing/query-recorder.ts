@@ -62,7 +62,11 @@ function describe(value: unknown): string {
   }
 }
 
-/** Starts recording; `stop()` ends it and returns what was sent. */
+/**
+ * Starts recording; `stop()` ends it and returns what was sent. `violations()` lists what so far is
+ * not a key access (readable in a failure message), `reads()` counts the operations that read
+ * (everything but inserts), and `clear()` starts counting again.
+ */
 export function recordQueries(connection: Connection) {
   const operations: RecordedOperation[] = [];
   const listener = (event: { collectionName: string; method: string; params?: unknown[] }) => {
@@ -71,6 +75,15 @@ export function recordQueries(connection: Connection) {
   connection.on("operation-start", listener);
   return {
     operations,
+    violations: () =>
+      operations.flatMap((op) => {
+        const why = whyNotKeyAccess(op);
+        return why ? [`${op.collection}.${op.method}: ${why}`] : [];
+      }),
+    reads: () => operations.filter((op) => !KEYLESS_OK.has(op.method)).length,
+    clear: () => {
+      operations.length = 0;
+    },
     stop() {
       connection.off("operation-start", listener);
       return operations;
