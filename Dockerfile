@@ -2,10 +2,9 @@
 # our TypeScript workspaces into apps/*/dist/main.js), run by plain `node` on production
 # dependencies only. Development (`npm start`, tests) runs the TypeScript sources with tsx instead.
 
-# ---- build: every dependency, compile the server and worker, build the web app ----
-FROM node:20-bookworm-slim AS build
+# ---- manifests: the lock file and every workspace's package.json, for both stages below ----
+FROM node:20-bookworm-slim AS manifests
 WORKDIR /app
-# Manifests first, so the dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json ./
 COPY apps/server/package.json apps/server/
 COPY apps/worker/package.json apps/worker/
@@ -18,6 +17,12 @@ COPY packages/logger/package.json packages/logger/
 COPY packages/outbound/package.json packages/outbound/
 COPY packages/protocol/package.json packages/protocol/
 COPY packages/queues/package.json packages/queues/
+
+# ---- build: every dependency, compile the server and worker, build the web app ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Manifests first, so the dependency layer is rebuilt only when they change.
+COPY --from=manifests /app ./
 RUN npm ci --include=dev --no-audit --no-fund
 # Sources (.dockerignore keeps host node_modules, .cache and .data out).
 COPY . .
@@ -27,18 +32,7 @@ RUN npm run build -w @kring/web && npm run build -w @kring/server && npm run bui
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
-COPY package.json package-lock.json ./
-COPY apps/server/package.json apps/server/
-COPY apps/worker/package.json apps/worker/
-COPY apps/web/package.json apps/web/
-COPY packages/config/package.json packages/config/
-COPY packages/db/package.json packages/db/
-COPY packages/devstack/package.json packages/devstack/
-COPY packages/domain/package.json packages/domain/
-COPY packages/logger/package.json packages/logger/
-COPY packages/outbound/package.json packages/outbound/
-COPY packages/protocol/package.json packages/protocol/
-COPY packages/queues/package.json packages/queues/
+COPY --from=manifests /app ./
 # Only what the two compiled apps require at run time (our own packages are bundled into them).
 RUN npm ci --omit=dev --workspace @kring/server --workspace @kring/worker --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/apps/server/dist apps/server/dist

@@ -29,7 +29,7 @@ export function toErrorBody(error: unknown, logger: Logger): ErrorBody {
 }
 
 export function sendError(res: Parameters<RequestHandler>[1], code: ErrorCode, message: string) {
-  res.status(httpStatusByErrorCode[code]).json({ error: { code, message } });
+  sendErrorBody(res, { code, message });
 }
 
 /** 429 and 503 say when to come back: `Retry-After` in whole seconds, and `retryAfterMs` in the body. */

@@ -52,7 +52,7 @@ export function DevicesSection() {
                 <small>{t("deviceLastUsed", { date: formatDateTime(session.lastUsedAt, locale) })}</small>
               </span>
               {session.isCurrent ? null : (
-                <button type="button" className="button" onClick={() => void signOut(session.id)}>
+                <button type="button" className="button button-small button-secondary" onClick={() => void signOut(session.id)}>
                   {t("deviceSignOut", { name: session.name })}
                 </button>
               )}
