@@ -14,9 +14,11 @@ COPY packages/db/package.json packages/db/
 COPY packages/devstack/package.json packages/devstack/
 COPY packages/domain/package.json packages/domain/
 COPY packages/logger/package.json packages/logger/
+COPY packages/metrics/package.json packages/metrics/
+COPY packages/wiring/package.json packages/wiring/
 COPY packages/outbound/package.json packages/outbound/
 COPY packages/protocol/package.json packages/protocol/
-COPY packages/queues/package.json packages/queues/
+COPY packages/redis/package.json packages/redis/
 
 # ---- build: every dependency, compile the server and worker, build the web app ----
 FROM node:20-bookworm-slim AS build

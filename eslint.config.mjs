@@ -26,8 +26,8 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: ["mongoose", "mongodb", "bullmq", "ioredis", "express", "socket.io", "@socket.io/redis-emitter", "@kring/db", "@kring/queues", "@kring/config"].map(
-            (name) => ({ name, message: "The domain takes storage, queues and transport as ports (ports.ts); wire the implementation in an app." }),
+          paths: ["mongoose", "mongodb", "bullmq", "ioredis", "express", "socket.io", "@socket.io/redis-emitter", "@kring/db", "@kring/redis", "@kring/config"].map(
+            (name) => ({ name, message: "The domain takes storage, queues and transport as ports (<feature>/<feature>.ports.ts); wire the implementation in an app." }),
           ),
           patterns: [{ group: ["node:*", "fs", "http", "https", "net", "child_process"], message: "The domain does no I/O: take it as a dependency." }],
         },

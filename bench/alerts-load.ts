@@ -13,7 +13,7 @@ type Role = "coordinator" | "family1" | "family2" | "resident";
 const ROLES: readonly Role[] = ["coordinator", "family1", "family2", "resident"];
 
 export type AlertSockets = {
-  /** bySlot[circle][role]; undefined where the socket failed to connect. */
+  /** byCircle[circle][role]; undefined where the socket failed to connect. */
   byCircle: Array<Partial<Record<Role, Socket>>>;
   expected: number;
   connected: number;

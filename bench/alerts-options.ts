@@ -16,7 +16,7 @@ export type AlertsOptions = {
   isQuick: boolean;
 };
 
-export const DEFAULT_ALERTS_OPTIONS: AlertsOptions = {
+const DEFAULT_ALERTS_OPTIONS: AlertsOptions = {
   circles: 100,
   alerts: 1000,
   stepSeconds: 10,

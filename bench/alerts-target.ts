@@ -17,7 +17,7 @@ const WORKER_READY_LINE = "kring worker running";
 
 export type Http = ReturnType<typeof createHttp>;
 
-export type RunningKringWithWorker = {
+type RunningKringWithWorker = {
   baseUrl: string;
   dbName: string;
   http: Http;
@@ -61,15 +61,20 @@ export async function startKringWithWorker(input: { repoRoot: string; mongodbUri
     ACCESS_TOKEN_TTL_SECONDS: "3600",
   };
   const tsx = require.resolve("tsx/cli");
+  // Extra node flags for the server and the worker, e.g. KRING_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // to profile them under the load (node refuses --cpu-prof in NODE_OPTIONS). With flags, tsx runs as a loader
+  // in the one node process (`--import tsx`) instead of its CLI, which would start a child without them.
+  const nodeArgs = (process.env.KRING_BENCH_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
+  const runScript = (script: string) => (nodeArgs.length > 0 ? [...nodeArgs, "--import", "tsx", script] : [tsx, script]);
   const children: BenchChild[] = [];
   const stop = async () => {
     await Promise.all(children.map((child) => child.stop()));
   };
   try {
-    const server = spawnChild(process.execPath, [tsx, path.join(input.repoRoot, "apps/server/src/main.ts")], { cwd: input.repoRoot, env });
+    const server = spawnChild(process.execPath, runScript(path.join(input.repoRoot, "apps/server/src/main.ts")), { cwd: input.repoRoot, env });
     children.push(server);
     const serverLog = watchServerLog(server.onLine);
-    const worker = spawnChild(process.execPath, [tsx, path.join(input.repoRoot, "apps/worker/src/main.ts")], { cwd: input.repoRoot, env });
+    const worker = spawnChild(process.execPath, runScript(path.join(input.repoRoot, "apps/worker/src/main.ts")), { cwd: input.repoRoot, env });
     children.push(worker);
     const workerLog = watchServerLog(worker.onLine);
     let isWorkerRunning = false;

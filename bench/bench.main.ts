@@ -1,11 +1,10 @@
 import { loadDevstackConfig } from "@kring/config";
 import { startServices } from "@kring/devstack";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { killAllChildrenSync } from "./child-process";
-import { parseOptions, USAGE, UsageError, DEFAULT_OPTIONS, type BenchOptions } from "./cli-options";
+import { createBenchRun, gitDescription, repoRoot } from "./bench-run";
+import { parseOptions, USAGE, DEFAULT_OPTIONS, type BenchOptions } from "./cli-options";
 import { describeDatabase, dropDatabase } from "./db-info";
 import { BENCH_REDIS_PREFIX, startKring } from "./kring-target";
 import { closeClients, connectClients, runLoad } from "./load-client";
@@ -14,65 +13,16 @@ import { readSettledRssBytes } from "./proc-stats";
 import { readProbeTable, runReadProbes } from "./read-probes";
 import { startRelay } from "./relay-target";
 import { resultTable, type TargetRun, verdict } from "./report";
-import { sleep } from "./stats";
 import type { RunningTarget } from "./target";
 
-const repoRoot = path.resolve(__dirname, "..");
-const startedAt = performance.now();
-const log = (line: string) => process.stdout.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
-
-/** Undo steps, newest first; run on success, on error and on Ctrl-C alike. */
-const cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaningUp ??= (async () => {
-    while (cleanups.length > 0) {
-      const step = cleanups.pop()!;
-      try {
-        await Promise.race([step.run(), sleep(15_000).then(() => Promise.reject(new Error("timed out after 15 s")))]);
-      } catch (error) {
-        log(`cleanup: ${step.what} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-function defer(what: string, run: () => Promise<unknown>) {
-  let once: Promise<unknown> | undefined;
-  // Ctrl-C may run a step while the main flow is about to run it too.
-  const step = { what, run: () => (once ??= run()) };
-  cleanups.push(step);
-  // Running it early takes it off the stack, so the steps deferred after it still run first at cleanup.
-  return async () => {
-    const index = cleanups.indexOf(step);
-    if (index >= 0) cleanups.splice(index, 1);
-    await step.run();
-  };
-}
-
-/** Variables that change what is measured, so they belong in the recorded command. */
-const RELEVANT_ENV = ["MONGODB_URI", "REDIS_URL", "FERRETDB_BACKEND", "FERRETDB_POSTGRESQL_URL"] as const;
-const redactPassword = (value: string) => value.replace(/(\/\/[^:/@]+:)[^@/]*@/, "$1***@");
-
-const commandLine = () => {
-  const args = process.argv.slice(2).join(" ");
-  const env = RELEVANT_ENV.filter((name) => process.env[name]).map((name) => `${name}=${redactPassword(process.env[name]!)} `).join("");
-  return process.env.npm_lifecycle_event === "bench"
-    ? `${env}npm run bench${args ? ` -- ${args}` : ""}`
-    : `${env}npx tsx bench/bench.main.ts${args ? ` ${args}` : ""}`;
-};
+const { log, defer, commandLine, run, writeResult, parseArgs, timeLimit } = createBenchRun({
+  name: "bench",
+  npmScript: "bench",
+  entry: "bench/bench.main.ts",
+  relevantEnv: ["MONGODB_URI", "REDIS_URL", "FERRETDB_BACKEND", "FERRETDB_POSTGRESQL_URL"],
+});
 
 /** Which code was measured: the server changes under a bench that is run during development. */
-function gitDescription(): string {
-  try {
-    const run = (...args: string[]) => execFileSync("git", ["-C", repoRoot, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const commit = run("rev-parse", "--short", "HEAD");
-    const isDirty = run("status", "--porcelain", "--", "apps", "packages") !== "";
-    return `commit ${commit}${isDirty ? " plus uncommitted or untracked changes in apps/ or packages/" : ""}`;
-  } catch {
-    return "not a git checkout";
-  }
-}
 
 /** Measures one target: connect every socket, note the server's RSS growth, run the load. */
 async function measure(target: RunningTarget, options: BenchOptions, extraPids: Record<string, number | undefined>): Promise<TargetRun> {
@@ -96,21 +46,8 @@ async function measure(target: RunningTarget, options: BenchOptions, extraPids: 
 }
 
 async function main() {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    throw error;
-  }
-  if (parsed === "help") {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const options = parsed;
+  const options = parseArgs(parseOptions, USAGE);
+  if (options === undefined) return;
   const isDefaultLoad =
     options.clients === DEFAULT_OPTIONS.clients &&
     options.circleSize === DEFAULT_OPTIONS.circleSize &&
@@ -119,10 +56,7 @@ async function main() {
 
   // A hung phase must not keep the bench (and its children) around forever.
   const limitMs = (20 * 60 + options.clients * 0.2 + 2 * (options.durationSeconds + 120)) * 1000 + options.preload * 2;
-  const watchdog = setTimeout(() => {
-    log(`time limit of ${(limitMs / 60000).toFixed(0)} min reached; stopping`);
-    void cleanUp().finally(() => process.exit(3));
-  }, limitMs);
+  const watchdog = timeLimit(limitMs);
 
   const runs: TargetRun[] = [];
   let databaseDescription = "not used (relay only)";
@@ -164,7 +98,7 @@ async function main() {
     runs.push(await measure(relay, options, {}));
     await stopRelay();
   }
-  clearTimeout(watchdog);
+  watchdog.clear();
 
   const table = resultTable(runs);
   const kringRun = runs.find((r) => r.name === "Kring");
@@ -191,30 +125,7 @@ async function main() {
   const markdown = `# Kring bench: latest result\n\n${machine}\n\n${table}${reads}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`;
 
   process.stdout.write(`\n${table}${reads}\n\n${verdictLine}\n${problems.length ? `\n${problems.join("\n\n")}\n` : ""}`);
-  const resultsDir = path.join(repoRoot, "bench/results");
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(path.join(resultsDir, "latest.md"), markdown);
-  log(`wrote bench/results/latest.md`);
+  writeResult("latest.md", markdown);
 }
 
-process.on("exit", killAllChildrenSync);
-let signalCount = 0;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    signalCount += 1;
-    if (signalCount > 1) process.exit(130);
-    log(`${signal}: stopping children and services (again to force)`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(async () => {
-    await cleanUp();
-    process.exit(0);
-  })
-  .catch(async (error: unknown) => {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await cleanUp();
-    process.exit(1);
-  });
+run(main);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { BenchOptions } from "./cli-options";
-import { findDescendant, spawnChild } from "./child-process";
+import { type BenchChild, findDescendant, spawnChild } from "./child-process";
 import { findFreePort } from "./free-port";
 import { mapLimit, progressEvery10, sleep } from "./stats";
 import { type BenchCircle, type RunningTarget, watchServerLog } from "./target";
@@ -81,16 +81,7 @@ export async function startKring(input: {
   const serverLog = watchServerLog(child.onLine);
   try {
     log(`Kring: server starting on ${baseUrl} (database ${dbName})`);
-    const readySince = performance.now();
-    for (;;) {
-      if (child.hasExited()) throw new Error(`Kring server exited during start:\n${child.outputTail()}`);
-      if (performance.now() - readySince > READY_TIMEOUT_MS) throw new Error(`Kring server not ready after ${READY_TIMEOUT_MS / 1000} s:\n${child.outputTail()}`);
-      const status = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, () => 0);
-      if (status === 200) break;
-      await sleep(200);
-    }
-    const serverPid = findDescendant(child.pid);
-    log(`Kring: ready in ${((performance.now() - readySince) / 1000).toFixed(1)} s (server pid ${serverPid})`);
+    const serverPid = await waitUntilServerReady(child, baseUrl, log);
 
     const circles = await buildCircles(createHttp(baseUrl), options, log);
     return {
@@ -150,4 +141,19 @@ async function buildCircles(request: ReturnType<typeof createHttp>, options: Ben
     },
     progressEvery10("Kring: circles", circleCount, log),
   );
+}
+
+/** Polls `/readyz` until the server answers 200; returns the server's own pid (tsx runs it as a child). */
+export async function waitUntilServerReady(child: BenchChild, baseUrl: string, log: (line: string) => void): Promise<number> {
+  const readySince = performance.now();
+  for (;;) {
+    if (child.hasExited()) throw new Error(`Kring server exited during start:\n${child.outputTail()}`);
+    if (performance.now() - readySince > READY_TIMEOUT_MS) throw new Error(`Kring server not ready after ${READY_TIMEOUT_MS / 1000} s:\n${child.outputTail()}`);
+    const status = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, () => 0);
+    if (status === 200) break;
+    await sleep(200);
+  }
+  const serverPid = findDescendant(child.pid);
+  log(`Kring: ready in ${((performance.now() - readySince) / 1000).toFixed(1)} s (server pid ${serverPid})`);
+  return serverPid;
 }

@@ -1,6 +1,6 @@
 import { connectDatabase, messageKey } from "@kring/db";
 import type { Message } from "@kring/protocol";
-import { createMessageCache, RECENT_WINDOW } from "@kring/queues";
+import { createMessageCache, RECENT_WINDOW } from "@kring/redis";
 import { Redis } from "ioredis";
 import { Types } from "mongoose";
 import { mapLimit } from "./stats";
@@ -72,7 +72,7 @@ export async function preloadMessages(input: {
           createdAt,
         });
         if (seq > perCircle[c]! - RECENT_WINDOW) {
-          newest[c]!.push({ id: messageId.toHexString(), circleId: circle.circleId, seq, clientId: `preload-${seq}`, senderId: sender!, body, createdAt: createdAt.toISOString() });
+          newest[c]!.push({ id: messageId.toHexString(), circleId: circle.circleId, seq, thread: "circle", clientId: `preload-${seq}`, senderId: sender!, body, createdAt: createdAt.toISOString() });
         }
         if (batch.length >= BATCH) await flush();
       }

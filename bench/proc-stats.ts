@@ -5,7 +5,7 @@ import os from "node:os";
 const CLOCK_TICKS = 100;
 
 /** Resident set size in bytes, or undefined if the process is gone. */
-export function readRssBytes(pid: number): number | undefined {
+function readRssBytes(pid: number): number | undefined {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) * 1024 : undefined;
@@ -15,7 +15,7 @@ export function readRssBytes(pid: number): number | undefined {
 }
 
 /** User+system CPU seconds a process has used so far. */
-export function readCpuSeconds(pid: number): number | undefined {
+function readCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name, which may itself contain spaces and parentheses.
@@ -27,7 +27,7 @@ export function readCpuSeconds(pid: number): number | undefined {
 }
 
 /** Busy and total jiffies of the whole machine, all cores. */
-export function readMachineCpu(): { busy: number; total: number } {
+function readMachineCpu(): { busy: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
   const values = line.trim().split(/\s+/).slice(1).map(Number);
   const total = values.reduce((sum, value) => sum + value, 0);

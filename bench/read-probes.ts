@@ -7,10 +7,10 @@ import type { RunningTarget } from "./target";
 
 type Log = (line: string) => void;
 
-export type ReadProbeResult = Record<ReadProbe, LatencySummary>;
-export type ReadProbe = "circles" | "history" | "olderHistory" | "sync100" | "read";
+type ReadProbeResult = Record<ReadProbe, LatencySummary>;
+type ReadProbe = "circles" | "history" | "olderHistory" | "sync100" | "read";
 
-export const READ_PROBE_LABELS: Record<ReadProbe, string> = {
+const READ_PROBE_LABELS: Record<ReadProbe, string> = {
   circles: "`GET /api/circles`",
   history: "newest history page (50)",
   olderHistory: "older history page (50, mid-history: point reads)",

@@ -12,7 +12,7 @@ export type TargetRun = {
   serverLog: ServerLogSummary;
 };
 
-export const TARGET_DELIVER_P99_MS = 30;
+const TARGET_DELIVER_P99_MS = 30;
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : "–");
 const pct = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? "–" : `${value.toFixed(0)}%`);

@@ -20,7 +20,22 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^@kring/(?!protocol$)", message: "The web app imports only @kring/protocol (the public contract)." }] },
+        { patterns: [{ regex: "^@kring/(?!protocol(/codes)?$)", message: "The web app imports only @kring/protocol (the public contract)." }] },
+      ],
+    },
+  },
+  // Features and the shared modules never import the shell (src/app): the shell imports them.
+  {
+    files: ["src/features/**", "src/lib/**", "src/navigation/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^@kring/(?!protocol(/codes)?$)", message: "The web app imports only @kring/protocol (the public contract)." },
+            { regex: "/app/", message: "Features never import the shell (src/app); shared primitives live in src/navigation and src/lib." },
+          ],
+        },
       ],
     },
   },

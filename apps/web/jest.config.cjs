@@ -12,6 +12,7 @@ module.exports = {
   transform: {
     "^.+\\.tsx?$": ["ts-jest", { tsconfig: "<rootDir>/apps/web/tsconfig.jest.json" }],
   },
+  setupFilesAfterEnv: ["<rootDir>/apps/web/src/testing/setup-after-env.ts"],
   moduleNameMapper: {
     "\\.(css|svg|png)$": "<rootDir>/apps/web/src/testing/file-stub.cjs",
   },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { PASSWORD } from "./api";
 import { REPO_ROOT } from "./stack";
 
 /** Debian's Chromium (`apt-get install chromium`). */
@@ -78,3 +79,18 @@ export function scrollsSideways(page: Page): Promise<boolean> {
  */
 export const SCREENSHOTS =
   process.env.KRING_UPDATE_SCREENSHOTS === "1" ? path.join(REPO_ROOT, "docs", "screenshots") : path.join(REPO_ROOT, ".cache", "screenshots");
+
+/** Fails with axe-core's findings when the screen has any accessibility violation. */
+export async function expectNoAxeViolations(page: Page, screen: string): Promise<void> {
+  const violations = await runAxe(page);
+  if (violations.length > 0) throw new Error(`axe-core found violations on ${screen}:\n${describeViolations(violations)}`);
+}
+
+/** Signs in through the sign-in screen and waits for the circles list. */
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("heading", { name: "Your circles" }).waitFor();
+}

@@ -65,7 +65,7 @@ async function stopChild(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startStack(options: { accessTokenTtlSeconds?: number } = {}): Promise<Stack> {
+export async function startStack(options: { accessTokenTtlSeconds?: number; smtpUrl?: string } = {}): Promise<Stack> {
   if (!existsSync(path.join(WEB_DIST, "index.html"))) {
     throw new Error("apps/web/dist is missing: run `npm run build -w @kring/web` before the e2e tests");
   }
@@ -87,7 +87,6 @@ export async function startStack(options: { accessTokenTtlSeconds?: number } = {
   const apiUrl = `http://127.0.0.1:${port}`;
   const tsx = require.resolve("tsx");
   // The launcher hands its own environment on to the processes it starts, as `npm start` does.
-  // eslint-disable-next-line no-restricted-properties
   const inherited = process.env;
   const env: NodeJS.ProcessEnv = {
     ...inherited,
@@ -102,6 +101,8 @@ export async function startStack(options: { accessTokenTtlSeconds?: number } = {
     // Several people sign in from one address in these tests.
     AUTH_RATE_PER_MINUTE: "1000",
     ...(options.accessTokenTtlSeconds ? { ACCESS_TOKEN_TTL_SECONDS: String(options.accessTokenTtlSeconds) } : {}),
+    // A test's own mail catcher (e2e/account.e2e.ts reads the password reset mail from it).
+    ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   };
   const children: Child[] = [
     spawnChild("server", process.execPath, ["--import", tsx, "apps/server/src/main.ts"], env),

@@ -71,7 +71,18 @@ self.addEventListener("push", (event) => {
   }
   const text = typeof data.text === "string" && data.text ? data.text : "Kring";
   const isAlert = data.kind === "alert_page" || data.kind === "alert_unanswered";
-  const url = isAlert ? "/alerts" : data.circleId ? `/circles/${data.circleId}` : "/";
+  // The same screens as router.ts notificationPath: the alert itself, else the circle's conversation.
+  const isId = (value) => typeof value === "string" && /^[0-9a-f]{24}$/.test(value);
+  const url =
+    isId(data.circleId) && isId(data.alertId)
+      ? `/circles/${data.circleId}/alerts/${data.alertId}`
+      : isAlert
+        ? "/alerts"
+        : data.kind === "visit_reminder" && isId(data.circleId)
+          ? `/circles/${data.circleId}/calendar/agenda`
+          : isId(data.circleId)
+            ? `/circles/${data.circleId}`
+            : "/";
   event.waitUntil(
     self.registration.showNotification("Kring", {
       body: text,

@@ -62,7 +62,12 @@ describe("escalation ladder", () => {
     ]);
     const results = [byMarie, byNina];
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.find((r) => !r.ok)).toEqual({ ok: false, error: { code: "conflict", message: expect.any(String) } });
+    // The loser learns who won (issue #9).
+    const winnerName = byMarie.ok ? "Marie" : "Nina";
+    expect(results.find((r) => !r.ok)).toEqual({
+      ok: false,
+      error: { code: "conflict", message: `${winnerName} is already on it.`, claimedBy: { userId: expect.any(String), name: winnerName } },
+    });
     const winner = results.find((r) => r.ok);
     if (!winner?.ok) throw new Error("no winner");
     expect(winner.alert.status).toBe("claimed");
@@ -78,6 +83,26 @@ describe("escalation ladder", () => {
     expect(again).toMatchObject({ ok: false, error: { code: "conflict" } });
     const claimAfter = await c.sockets.jan.emitWithAck("alert:claim", { alertId: alert.id });
     expect(claimAfter).toMatchObject({ ok: false, error: { code: "conflict" } });
+  }, 20_000);
+
+  it("stops the ladder when the raiser cancels: the next responder is never paged, everyone paged is told", async () => {
+    const c = await createAnnasCircle(server);
+    await setLadder(server, c, ["marie", "jan"], 5);
+    const alert = await raise(c);
+    await eventually(() => c.notifications.marie.length === 1, 2000, "Marie's page");
+
+    const cancelled = await c.sockets.anna.emitWithAck("alert:cancel", { alertId: alert.id });
+    expect(cancelled).toMatchObject({ ok: true, alert: { status: "resolved", note: "Cancelled by Anna" } });
+    await eventually(() => c.updates.marie.some((a) => a.id === alert.id && a.status === "resolved"), 2000, "Marie sees the cancel");
+
+    // Jan's step was due 5 s after the raise; it runs, finds the alert resolved and pages nobody.
+    await sleep(6500);
+    expect(c.notifications.jan).toEqual([]);
+    expect(c.notifications.nina).toEqual([]);
+    expect(c.notifications.sofie).toEqual([]);
+    const listed = await server.request("GET", `/api/circles/${c.circle.id}/alerts`, { token: c.sofie.token });
+    const stored = listed.body.alerts.find((a: { id: string }) => a.id === alert.id);
+    expect(stored.history.map((h: { type: string }) => h.type)).toEqual(["raised", "paged", "resolved"]);
   }, 20_000);
 
   it("returns the same alert for a resend with the same clientId, and pages once", async () => {
@@ -98,9 +123,24 @@ describe("escalation ladder", () => {
     // worker has no SMTP: nothing but the in-app page can reach her.
     const alert = await raise(c);
     await eventually(() => c.notifications.marie.length === 1, 2000, "Marie's page");
-    expect(c.notifications.marie[0]).toMatchObject({ id: `${alert.id}:${c.marie.user.id}`, kind: "alert_page", alertId: alert.id, text: "Nieuwe melding in Anna's circle" });
+    expect(c.notifications.marie[0]).toMatchObject({ id: `${alert.id}:${c.marie.user.id}`, kind: "alert_page", alertId: alert.id, text: "Nieuw alarm in Anna's circle" });
     const jobs = await worker.queues.queues.notifications.getJobs(["waiting", "delayed", "active", "completed", "failed", "prioritized"]);
     expect(jobs.filter((job) => job?.data.alertId === alert.id)).toEqual([]);
+  });
+
+  it("pages by a ladder changed a moment ago: the server tells the worker to forget its cached ladder", async () => {
+    const c = await createAnnasCircle(server);
+    await setLadder(server, c, ["marie", "jan"], 60);
+    const first = await raise(c);
+    await eventually(() => c.notifications.marie.length === 1, 2000, "Marie's page (the worker now holds this ladder)");
+    await c.sockets.marie.emitWithAck("alert:resolve", { alertId: first.id });
+
+    await setLadder(server, c, ["jan", "marie"], 60);
+    await sleep(200); // the change travels over Redis pub/sub
+    const second = await raise(c);
+    await eventually(() => c.notifications.jan.some((n) => n.alertId === second.id), 2000, "Jan's page by the new ladder");
+    await sleep(300);
+    expect(c.notifications.marie.filter((n) => n.alertId === second.id)).toHaveLength(0);
   });
 
   it("uses the default ladder (family by joining order, then professionals, then coordinators)", async () => {

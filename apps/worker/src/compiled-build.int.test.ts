@@ -8,7 +8,7 @@ import { io, type Socket } from "socket.io-client";
 
 // The production build (issue #8): the server and the worker compiled to JavaScript and run with
 // plain `node dist/main.js`, as the Docker image runs them, pass a smoke test against the real
-// database and Redis: ready, one message delivered, one Help paged by the worker.
+// database and Redis: ready, one message delivered, one Help paged (server at the raise, worker for the other channels).
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -78,6 +78,8 @@ describe("the compiled server and worker", () => {
     const services = loadDevstackConfig();
     if (!services.mongodbUri || !services.redisUrl) throw new Error("run under the jest global setup");
     const port = await freePort();
+    const metricsPort = await freePort();
+    const metricsToken = randomBytes(24).toString("base64url");
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH, // eslint-disable-line no-restricted-properties -- a child process needs PATH
       NODE_ENV: "production",
@@ -87,6 +89,8 @@ describe("the compiled server and worker", () => {
       JWT_SECRET: randomBytes(36).toString("base64url"),
       HOST: "127.0.0.1",
       PORT: String(port),
+      METRICS_TOKEN: metricsToken,
+      METRICS_PORT: String(metricsPort),
     };
     children.push(await runCompiled("server", env, "kring server listening"));
     children.push(await runCompiled("worker", env, "kring worker running"));
@@ -130,7 +134,9 @@ describe("the compiled server and worker", () => {
     const annaSocket = await connect(tablet.token);
     const received: string[] = [];
     const pages: Notification[] = [];
-    marieSocket.on("message:new", (message) => received.push(message.body));
+    const lines: string[] = [];
+    // A Help leaves a system line in the conversation (issue #9), written by the compiled server too.
+    marieSocket.on("message:new", (message) => (message.kind === "system" ? lines : received).push(message.body));
     marieSocket.on("notification", (notification) => pages.push(notification));
 
     const sent = await annaSocket.emitWithAck("message:send", { circleId: circle.id, clientId: "compiled-1", body: "Goedemorgen" });
@@ -139,9 +145,29 @@ describe("the compiled server and worker", () => {
     expect(raised.ok).toBe(true);
 
     const deadline = Date.now() + 15_000;
-    while ((received.length < 1 || pages.length < 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((received.length < 1 || pages.length < 1 || lines.length < 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(received).toEqual(["Goedemorgen"]);
-    // The default ladder pages the family first; the worker (compiled) sent it.
+    expect(lines).toEqual(["Anna pressed Help."]);
+    // The default ladder pages the family first; the (compiled) server sent it at the raise.
     expect(pages[0]).toMatchObject({ kind: "alert_page", circleId: circle.id, urgent: true });
+
+    // Both processes export Prometheus metrics to whoever holds the token.
+    const scrape = async (url: string) =>
+      (await fetch(url, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+    const serverMetrics = await scrape(`${baseUrl}/metrics`);
+    expect(serverMetrics).toMatch(/^kring_socket_event_seconds_count\{event="alert:raise",outcome="ok"\} 1$/m);
+    // The first page goes out from the server at the raise.
+    expect(serverMetrics).toMatch(/^kring_alert_raise_to_page_seconds_count\{step="0"\} 1$/m);
+    // The worker's step 0 (the other channels) runs after the server's page, so wait for it.
+    const jobsCompleted = /^kring_jobs_completed_total\{queue="[^"]*alerts"\} \d+$/m;
+    let workerMetrics = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
+    const metricsDeadline = Date.now() + 15_000;
+    while (!jobsCompleted.test(workerMetrics) && Date.now() < metricsDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      workerMetrics = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
+    }
+    expect(workerMetrics).toMatch(jobsCompleted);
+    expect(workerMetrics).toMatch(/^kring_worker_process_cpu_seconds_total /m);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(401);
   }, 90_000);
 });

@@ -1,19 +1,12 @@
 import type { WorkerConfig } from "@kring/config";
-import { type Connection, openRepositories } from "@kring/db";
-import {
-  createAlertsService,
-  createDelivery,
-  createDigests,
-  createPager,
-  type RealtimePublisher,
-} from "@kring/domain";
+import type { Connection } from "@kring/db";
+import { createDelivery, createDigests } from "@kring/domain";
 import type { ServerToClientEvents } from "@kring/protocol";
 import { JobName, QueueName } from "@kring/protocol";
-import { circleRoom, createMessageCache, createPresenceReader, createQueues, socketIoRedisKey, userRoom } from "@kring/queues";
+import { createMessageCache, createPresenceReader, socketIoRedisKey } from "@kring/redis";
 import { Emitter } from "@socket.io/redis-emitter";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import webpush from "web-push";
 import { ZodError } from "zod";
 import { createEmailChannel } from "./channels/email.channel";
 import { createInAppChannel } from "./channels/in-app.channel";
@@ -24,7 +17,13 @@ import { processDeliverNotification } from "./jobs/deliver-notification.job";
 import { processEscalationStep } from "./jobs/escalation-step.job";
 import { processMessageDigest } from "./jobs/message-digest.job";
 import { processCircleActivity } from "./jobs/circle-activity.job";
-import { readThrough } from "./read-cache";
+import { processInvitationEmail } from "./jobs/invitation-email.job";
+import { createPrivacyJobs } from "./jobs/privacy-maintenance.job";
+import { createPrivacyQueue, PRIVACY_QUEUE } from "@kring/redis";
+import { processPasswordResetEmail } from "./jobs/password-reset-email.job";
+import { createWorkerMetrics } from "@kring/metrics";
+import { openServices } from "@kring/wiring";
+import { processVisitHorizon, processVisitMissedCheck, processVisitReminder } from "./jobs/visit-jobs.job";
 import type { Logger } from "@kring/logger";
 
 export type WorkerAppConfig = Pick<
@@ -55,51 +54,43 @@ export async function createWorkerApp(deps: {
   now?: () => Date;
   /** How push services are reached; production uses DNS and public addresses only. */
   pushTransport?: PushTransport;
+  /** Also export process metrics (CPU, memory, event loop): main.ts does; tests, with many apps in one process, don't. */
+  collectDefaultMetrics?: boolean;
 }) {
   const { config, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const { repositories, layoutWarnings } = await openRepositories(deps.connection);
-  for (const warning of layoutWarnings) logger.warn("storage layout", { warning });
-  const queues = createQueues({
-    connection: deps.redis,
-    prefix: config.redisPrefix,
-    notificationAttempts: config.notificationAttempts,
-    notificationBackoffMs: config.notificationBackoffMs,
+  const metrics = createWorkerMetrics({ collectDefaults: deps.collectDefaultMetrics ?? false });
+  // What the server opens too (packages/wiring open-services.ts); the publisher goes over the Redis emitter.
+  const services = await openServices({
+    connection: deps.connection,
+    redis: deps.redis,
+    config,
+    logger,
+    now,
+    rooms: new Emitter<ServerToClientEvents>(deps.redis, { key: socketIoRedisKey(config.redisPrefix) }),
+    // The stored repositories as they are: the server announces its changes, the worker reads through caches.
+    decorateRepositories: (stored) => stored,
+    side: {
+      process: "worker",
+      async canReach(channel, userId, caches) {
+        if (channel === "push") return (await caches.pushSubscriptionsOf(userId)).length > 0;
+        if (channel === "sms") return config.smsWebhookUrl !== undefined;
+        const user = await caches.userById(userId);
+        // Managed accounts (a resident's tablet) have a placeholder address that no mail reaches.
+        return config.smtpUrl !== undefined && user !== null && user.email !== "" && !user.email.endsWith(".invalid");
+      },
+      onPaged(request) {
+        // A step pages in two calls (the in-app page first, the other channels after the page's insert).
+        if (request.kind !== "alert_page" || request.channels === "others") return;
+        // Raise → page of each ladder step, once the in-app page is out (steps past 3 share a label).
+        const step = request.alert.paged.length - 1;
+        const seconds = (now().getTime() - Date.parse(request.alert.createdAt)) / 1000;
+        metrics.raiseToPageSeconds.observe({ step: step >= 3 ? "3+" : String(step) }, Math.max(0, seconds));
+      },
+    },
   });
+  const { repositories, cachedRepositories, queues, publisher, alerts, checkin, visitJobs, vapidKeys } = services;
 
-  const emitter = new Emitter<ServerToClientEvents>(deps.redis, { key: socketIoRedisKey(config.redisPrefix) });
-  const publisher: RealtimePublisher = {
-    alertUpdated: (alert) => emitter.to(circleRoom(alert.circleId)).emit("alert:update", alert),
-    notify: (userId, notification) => emitter.to(userRoom(userId)).emit("notification", notification),
-  };
-
-  // Reads on the page path, cached per process (see read-cache.ts): circles are never renamed and
-  // alert records never change (the alerts repository caches those itself); users, memberships,
-  // ladders, preferences and push subscriptions may change, so they live a few seconds only (a
-  // changed ladder or preference applies to pages from at most 5 s later).
-  const circleById = readThrough((id) => repositories.circles.findById(id), { ttlMs: Infinity, limit: 20_000, keep: (c) => c !== null });
-  const userById = readThrough((id) => repositories.users.findById(id), { ttlMs: 60_000, limit: 50_000, keep: (u) => u !== null });
-  const preferencesOf = readThrough((id) => repositories.preferences.find(id), { ttlMs: 5_000, limit: 50_000 });
-  const pushSubscriptionsOf = readThrough((id) => repositories.pushSubscriptions.listForUser(id), { ttlMs: 5_000, limit: 50_000 });
-  const circleMembers = readThrough((id) => repositories.memberships.listForCircle(id), { ttlMs: 5_000, limit: 20_000 });
-  const ladderOf = readThrough((id) => repositories.escalations.find(id), { ttlMs: 5_000, limit: 20_000 });
-  const cached = {
-    ...repositories,
-    circles: { ...repositories.circles, findById: circleById },
-    users: { ...repositories.users, findById: userById },
-    preferences: { ...repositories.preferences, find: preferencesOf },
-    memberships: { ...repositories.memberships, listForCircle: circleMembers },
-    escalations: { ...repositories.escalations, find: ladderOf },
-  };
-  const canReach = async (channel: "push" | "email" | "sms", userId: string) => {
-    if (channel === "push") return (await pushSubscriptionsOf(userId)).length > 0;
-    if (channel === "sms") return config.smsWebhookUrl !== undefined;
-    const user = await userById(userId);
-    // Managed accounts (a resident's tablet) have a placeholder address that no mail reaches.
-    return config.smtpUrl !== undefined && user !== null && user.email !== "" && !user.email.endsWith(".invalid");
-  };
-
-  const vapidKeys = await repositories.getOrCreateSetting("vapid", () => webpush.generateVAPIDKeys());
   const email = createEmailChannel({ smtpUrl: config.smtpUrl, from: config.mailFrom, appUrl: config.appUrl });
   const channels = {
     in_app: createInAppChannel(publisher),
@@ -112,19 +103,6 @@ export async function createWorkerApp(deps: {
     sms: createSmsWebhookChannel({ url: config.smsWebhookUrl, token: config.smsWebhookToken }),
   };
 
-  const alerts = createAlertsService({
-    ...cached,
-    scheduler: queues.escalations,
-    publisher,
-    // The short path: the step emits the in-app page itself and queues only channels that can reach.
-    page: createPager({
-      preferences: cached.preferences,
-      queue: queues.notifications,
-      now,
-      direct: { publisher, circleName: async (id) => (await circleById(id))?.name ?? null, canReach },
-    }),
-    now,
-  });
   const digests = createDigests({
     ...repositories,
     messageCache: createMessageCache(deps.redis, config.redisPrefix),
@@ -133,14 +111,24 @@ export async function createWorkerApp(deps: {
     queue: queues.notifications,
     now,
   });
-  const deliver = createDelivery({ ...cached, channels, now });
+  const deliver = createDelivery({ ...cachedRepositories, channels, now });
+  // Issue #11: the access log's flush and the daily retention run (jobs/privacy-maintenance.job.ts).
+  const privacy = createPrivacyJobs({ repositories, redis: deps.redis, redisPrefix: config.redisPrefix, logger, now });
+  const privacyQueue = createPrivacyQueue(deps.redis, config.redisPrefix);
 
   const handlers: Record<string, (payload: unknown) => Promise<unknown>> = {
     [JobName.escalationStep]: (payload) => processEscalationStep(payload, { alerts }),
     [JobName.deliverNotification]: (payload) => processDeliverNotification(payload, { deliver }),
     [JobName.circleActivity]: (payload) => processCircleActivity(payload, digests),
     [JobName.messageDigest]: (payload) => processMessageDigest(payload, digests),
-    [JobName.checkinDeadline]: (payload) => processCheckinDeadline(payload, { alerts }),
+    [JobName.checkinDeadline]: (payload) => processCheckinDeadline(payload, { checkin }),
+    [JobName.invitationEmail]: (payload) => processInvitationEmail(payload, email),
+    [JobName.visitReminder]: (payload) => processVisitReminder(payload, { visitJobs }),
+    [JobName.visitMissedCheck]: (payload) => processVisitMissedCheck(payload, { visitJobs }),
+    [JobName.visitHorizon]: (payload) => processVisitHorizon(payload, { visitJobs }),
+    [JobName.accessLogFlush]: () => privacy.flushAccessLog(),
+    [JobName.privacyDaily]: () => privacy.runDaily(),
+    [JobName.passwordResetEmail]: (payload) => processPasswordResetEmail(payload, email),
   };
 
   async function processJob(job: Job) {
@@ -156,13 +144,15 @@ export async function createWorkerApp(deps: {
   }
 
   const workerOptions = { connection: deps.redis, prefix: config.redisPrefix, concurrency: config.concurrency };
-  const workers = [QueueName.alerts, QueueName.notifications, QueueName.digests, QueueName.checkins].map(
+  const workers = [QueueName.alerts, QueueName.notifications, QueueName.digests, QueueName.checkins, QueueName.visits, PRIVACY_QUEUE].map(
     (name) => new Worker(name, processJob, workerOptions),
   );
 
   for (const worker of workers) {
+    worker.on("completed", () => metrics.jobsCompleted.inc({ queue: worker.name }));
     worker.on("error", (error) => logger.warn("worker error", { queue: worker.name, message: error.message }));
     worker.on("failed", (job, error) => {
+      metrics.jobsFailed.inc({ queue: worker.name });
       if (!job) return;
       const attempts = job.opts.attempts ?? 1;
       const isFinal = job.attemptsMade >= attempts || error instanceof UnrecoverableError || error.name === "UnrecoverableError";
@@ -191,15 +181,16 @@ export async function createWorkerApp(deps: {
   for (const schedule of await repositories.checkins.maintenanceListEnabledSchedules()) {
     await queues.checkins.schedule(schedule.circleId, schedule);
   }
+  await privacyQueue.scheduleRecurring();
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
 
   /** Graceful: lets active jobs finish (BullMQ's close waits for them), then disconnects. */
   async function close() {
     await Promise.all(workers.map((worker) => worker.close()));
-    await queues.close();
+    await services.close();
+    await privacyQueue.close();
     email.close();
   }
 
-  return { close, queues, workers, services: { alerts, digests, deliver } };
+  return { close, queues, workers, metrics, services: { alerts, checkin, digests, deliver, visitJobs, privacy } };
 }
-export type WorkerApp = Awaited<ReturnType<typeof createWorkerApp>>;

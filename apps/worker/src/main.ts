@@ -1,50 +1,50 @@
-import { ConfigError, loadWorkerConfig } from "@kring/config";
+import { loadWorkerConfig } from "@kring/config";
 import { connectDatabase } from "@kring/db";
+import { createMetricsHandler } from "@kring/metrics";
+import { runMain } from "@kring/wiring";
 import { Redis } from "ioredis";
+import http from "node:http";
 import { createWorkerApp } from "./create-worker";
-import { createLogger } from "@kring/logger";
 
-// The worker process: config, connections, the BullMQ workers, and a graceful close on SIGTERM.
-async function main() {
-  const logger = createLogger();
-  process.on("unhandledRejection", (reason) => logger.error("unhandled promise rejection", reason));
-  let config;
-  try {
-    config = loadWorkerConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nStart Kring with \`npm start\`, which sets these for you.\n`);
-      process.exit(1);
+// The worker process: connect, run the BullMQ workers, and on SIGTERM let active jobs finish
+// (runMain does the rest, for both apps).
+runMain({
+  name: "worker",
+  loadConfig: loadWorkerConfig,
+  start: async ({ config, logger }) => {
+    const connection = await connectDatabase(config.mongodbUri);
+    // BullMQ workers block on Redis: they need maxRetriesPerRequest null.
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    redis.on("error", (error) => logger.warn("redis error", { message: error.message }));
+    const worker = await createWorkerApp({ config, connection, redis, logger, collectDefaultMetrics: true });
+
+    // The worker has no HTTP API; with METRICS_TOKEN and METRICS_PORT it serves /metrics on its own port.
+    let metricsServer: http.Server | undefined;
+    if (config.metricsListen && config.metricsToken) {
+      const handleMetrics = createMetricsHandler({ registry: worker.metrics.registry, token: config.metricsToken });
+      const server = http.createServer((req, res) => {
+        if (req.method === "GET" && req.url?.split("?")[0] === "/metrics") return handleMetrics(req, res);
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "not_found", message: "Only GET /metrics is served here." } }));
+      });
+      const { host, port } = config.metricsListen;
+      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      metricsServer = server;
+      logger.info("worker metrics listening", { url: `http://${host}:${port}/metrics` });
     }
-    throw error;
-  }
-  const connection = await connectDatabase(config.mongodbUri);
-  // BullMQ workers block on Redis: they need maxRetriesPerRequest null.
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  redis.on("error", (error) => logger.warn("redis error", { message: error.message }));
-  const worker = await createWorkerApp({ config, connection, redis, logger });
-  logger.info("kring worker running", {
-    concurrency: config.concurrency,
-    email: config.smtpUrl ? "smtp" : "off (no SMTP_URL)",
-    sms: config.smsWebhookUrl ? "webhook" : "off (no SMS_WEBHOOK_URL)",
-  });
 
-  let isStopping = false;
-  const stop = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    logger.info("worker stopping", { signal });
-    await worker.close();
-    await connection.close();
-    redis.disconnect();
-    logger.info("worker stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`Kring worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+    logger.info("kring worker running", {
+      concurrency: config.concurrency,
+      email: config.smtpUrl ? "smtp" : "off (no SMTP_URL)",
+      sms: config.smsWebhookUrl ? "webhook" : "off (no SMS_WEBHOOK_URL)",
+    });
+    return {
+      stop: async () => {
+        metricsServer?.close();
+        await worker.close(); // BullMQ's close waits for active jobs
+        await connection.close();
+        redis.disconnect();
+      },
+    };
+  },
 });

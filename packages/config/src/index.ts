@@ -35,7 +35,7 @@ const ServerEnv = z.object({
   MAX_SOCKETS_PER_USER: PositiveInt.default(10),
   /**
    * Other sizes for named limits, as JSON: `{"alert-raise": {"points": 10, "windowSeconds": 60}}`
-   * (names in packages/queues/src/rate-limits.ts). For operators who must tune one, and load tests.
+   * (names in packages/redis/src/rate-limits.ts). For operators who must tune one, and load tests.
    */
   RATE_LIMITS: z
     .string()
@@ -73,6 +73,8 @@ const ServerEnv = z.object({
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/).default("mailto:admin@kring.invalid"),
   /** At most one "new messages" digest per member, circle and window. */
   DIGEST_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  /** Bearer token for Prometheus' scrapes of `/metrics`; unset means no metrics endpoint. */
+  METRICS_TOKEN: z.string().min(24, "METRICS_TOKEN must be at least 24 characters").optional(),
 });
 
 export type ServerConfig = {
@@ -104,6 +106,7 @@ export type ServerConfig = {
   appUrl: string;
   vapidSubject: string;
   digestWindowMs: number;
+  metricsToken: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -124,6 +127,7 @@ function sharedSettings(e: z.infer<typeof ServerEnv> | z.infer<typeof WorkerEnv>
     notificationBackoffMs: e.NOTIFICATION_BACKOFF_MS,
     appUrl: e.APP_URL,
     vapidSubject: e.VAPID_SUBJECT,
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }
 
@@ -185,6 +189,9 @@ const WorkerEnv = ServerEnv.omit({
   SMS_WEBHOOK_URL: z.string().url().optional(),
   SMS_WEBHOOK_TOKEN: z.string().optional(),
   WORKER_CONCURRENCY: PositiveInt.default(50),
+  /** Port of the worker's own `/metrics` listener (with METRICS_TOKEN); unset means none. */
+  METRICS_PORT: Port.optional(),
+  METRICS_HOST: z.string().default("127.0.0.1"),
 });
 
 export type WorkerConfig = Omit<
@@ -213,6 +220,8 @@ export type WorkerConfig = Omit<
   smsWebhookUrl: string | undefined;
   smsWebhookToken: string | undefined;
   concurrency: number;
+  /** Where the worker serves `/metrics`, when METRICS_TOKEN and METRICS_PORT are both set. */
+  metricsListen: { host: string; port: number } | undefined;
 };
 
 /** Parses the worker's environment (the server's database, Redis and queue settings, plus channels). */
@@ -229,6 +238,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     smsWebhookUrl: e.SMS_WEBHOOK_URL || undefined,
     smsWebhookToken: e.SMS_WEBHOOK_TOKEN || undefined,
     concurrency: e.WORKER_CONCURRENCY,
+    metricsListen: e.METRICS_TOKEN && e.METRICS_PORT !== undefined ? { host: e.METRICS_HOST, port: e.METRICS_PORT } : undefined,
   };
 }
 

@@ -9,10 +9,30 @@ import { registerNotificationModels } from "./notifications/notifications.models
 import { createNotificationRepositories } from "./notifications/notifications.repositories";
 import { registerSessionModels } from "./sessions/sessions.models";
 import { createSessionRepositories } from "./sessions/sessions.repositories";
+import { registerResidentModels } from "./residents/residents.models";
+import { createResidentRepositories } from "./residents/residents.repositories";
+import { registerPhotoModels } from "./photos/photos.models";
+import { createPhotoRepositories } from "./photos/photos.repositories";
+import { registerCalendarFeedModels } from "./calendar-feeds/calendar-feeds.models";
+import { createCalendarFeedRepositories } from "./calendar-feeds/calendar-feeds.repositories";
+import { registerVisitModels } from "./visits/visits.models";
+import { createVisitRepositories } from "./visits/visits.repositories";
+import { registerPrivacyModels } from "./privacy/privacy.models";
+import { createPrivacyRepositories } from "./privacy/privacy.repositories";
+import { registerAccountModels } from "./account/account.models";
+import { createAccountRepositories } from "./account/account.repositories";
 
 export { connectDatabase, pingDatabase, type Connection } from "./connection";
-export { registerModels, type Models, LAYOUT_VERSION, messageKey, clientIdClaimKey, emailKey, pairId } from "./models";
+export { registerModels, type Models, LAYOUT_VERSION } from "./models";
+export { messageKey, clientIdClaimKey, readMarkerKey } from "./messages/messages.models";
+export { emailKey } from "./users/users.models";
+export { pairId } from "./circles/circles.models";
 export { createRepositories, type Repositories } from "./repositories";
+export { alertIdFor } from "./alerts/alerts.repositories";
+export { registerResidentModels, createResidentRepositories };
+export { registerPhotoModels, createPhotoRepositories, registerCalendarFeedModels, createCalendarFeedRepositories };
+export { registerVisitModels, createVisitRepositories };
+export { registerPrivacyModels, createPrivacyRepositories };
 
 /** The models of alerts, check-in and notifications (issue #3), each from its feature folder. */
 export function registerAlertModels(connection: Connection) {
@@ -68,7 +88,7 @@ async function checkLayout(connection: Connection): Promise<string[]> {
  */
 export async function openRepositories(connection: Connection) {
   const own = registerModels(connection);
-  const models = { ...own, ...registerAlertModels(connection), ...registerSessionModels(connection) };
+  const models = { ...own, ...registerAlertModels(connection), ...registerSessionModels(connection), ...registerResidentModels(connection), ...registerPhotoModels(connection), ...registerVisitModels(connection), ...registerCalendarFeedModels(connection), ...registerPrivacyModels(connection), ...registerAccountModels(connection) };
   const layoutWarnings = await checkLayout(connection);
   const { Message, ClientIdClaim, ...others } = own;
   await Promise.all([
@@ -83,6 +103,16 @@ export async function openRepositories(connection: Connection) {
   return {
     models,
     layoutWarnings,
-    repositories: { ...createRepositories(models), ...createAlertRepositories(models), ...createSessionRepositories(models) },
+    repositories: {
+      ...createRepositories(models),
+      ...createAlertRepositories(models),
+      ...createSessionRepositories(models),
+      ...createResidentRepositories(models),
+      ...createPhotoRepositories(models),
+      ...createCalendarFeedRepositories(models),
+      ...createVisitRepositories(models),
+      ...createPrivacyRepositories(models),
+      ...createAccountRepositories(models),
+    },
   };
 }

@@ -142,6 +142,10 @@ describe("key access guard", () => {
           expect(await tracked.circles.findById(circle.id)).toMatchObject({ name: "Anna" });
           const invitation = await circles.createInvitation(sofie.id, circle.id, "family");
           await circles.acceptInvitation(marie.id, invitation.code);
+          const second = await circles.createInvitation(sofie.id, circle.id, "professional");
+          expect((await circles.listInvitations(sofie.id, circle.id)).map((i) => i.code)).toEqual([second.code]);
+          await circles.revokeInvitation(sofie.id, circle.id, second.code);
+          expect(await circles.listInvitations(sofie.id, circle.id)).toEqual([]);
           await tracked.memberships.add({ circleId: circle.id, userId: anna.id, role: "resident", joinedAt: new Date() });
           await tracked.memberships.add({ circleId: busy.id, userId: sofie.id, role: "family", joinedAt: new Date() });
           expect(await tracked.memberships.listCircleIdsForUser(sofie.id)).toEqual([circle.id, busy.id]);
@@ -159,11 +163,24 @@ describe("key access guard", () => {
           expect(page.messages.map((m) => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 201 + i));
           await messages.markRead(sofie.id, { circleId: busy.id, seq: 150 });
 
+          // The care-team thread: its own keys (`<c>:t:<seq>`, marker `<c>:<u>:t`), the same point reads.
+          const teamSend = await messages.sendMessage(sofie.id, { circleId: circle.id, clientId: "m1", body: "team", thread: "team" });
+          expect(teamSend.message).toMatchObject({ thread: "team", seq: 1 });
+          expect(await messages.syncMessages(marie.id, { circleId: circle.id, afterSeq: 0, thread: "team" })).toEqual({
+            messages: [teamSend.message],
+            hasMore: false,
+          });
+          expect((await messages.listHistory(marie.id, circle.id, { thread: "team" })).map((m) => m.body)).toEqual(["team"]);
+          await messages.markRead(marie.id, { circleId: circle.id, seq: 1, thread: "team" });
+          expect(await tracked.readMarkers.find(circle.id, marie.id, "team")).toBe(1);
+          expect(await tracked.readMarkers.find(circle.id, marie.id)).toBe(0);
+
           const listed = await circles.listCircles(sofie.id);
           expect(listed.map((c) => [c.id, c.unread])).toEqual([
             [circle.id, 1],
             [busy.id, 0],
           ]);
+          expect(listed.map((c) => c.unreadTeam)).toEqual([0, 0]);
           expect((await digests.runDigest({ circleId: circle.id, userId: anna.id, windowStart: 0 })).outcome).toBe("sent");
           expect((await tracked.users.findNames([sofie.id, anna.id])).get(anna.id)).toBe("Anna");
           expect((await tracked.circles.findByIds([circle.id, busy.id])).map((c) => c.name)).toEqual(["Anna", "Busy"]);
@@ -171,6 +188,14 @@ describe("key access guard", () => {
           // The stored marker is the explicit read; the own send counts through the cache.
           expect(await tracked.readMarkers.find(busy.id, sofie.id)).toBe(150);
           expect(await messages.unreadCount(busy.id, sofie.id)).toBe(0);
+          // Issue #11: a removal deletes the membership by key; the lists skip the slots that named it.
+          await circles.removeMember(sofie.id, circle.id, marie.id);
+          expect(await tracked.memberships.remove(circle.id, marie.id)).toBe(false);
+          expect(await tracked.memberships.listFormerForCircle(circle.id)).toEqual([marie.id]);
+          expect((await circles.listMembers(sofie.id, circle.id)).map((m) => m.name)).toEqual(["Sofie", "Anna"]);
+          await expect(circles.removeMember(sofie.id, circle.id, sofie.id)).rejects.toMatchObject({ code: "conflict" });
+          await tracked.memberships.reinstate({ circleId: circle.id, userId: marie.id, role: "family", joinedAt: new Date() });
+          expect((await tracked.memberships.listCircleIdsForUser(marie.id))).toEqual([circle.id]);
           const direct = { circleId: circle.id, senderId: marie.id, clientId: "direct", body: "x", seq: 2, createdAt: new Date() };
           expect((await tracked.messages.insert(direct)).seq).toBe(2);
           await expect(tracked.messages.insert(direct)).rejects.toMatchObject({ name: "DuplicateKeyError" });

@@ -5,7 +5,7 @@ import path from "node:path";
 // launcher was killed hard (its detached databases keep running) and `npm start` is run again.
 const PID_FILE = "devstack.pid";
 
-export type DataDirLock = {
+type DataDirLock = {
   /** Records the pid of the process that now owns the directory. */
   record(pid: number): Promise<void>;
   release(): Promise<void>;

@@ -1,6 +1,6 @@
 import type { Services } from "./services";
 
-export type GlobalDevstack = { services: Services; dataDir: string };
+type GlobalDevstack = { services: Services; dataDir: string };
 
 // Jest loads globalSetup and globalTeardown as separate modules in the same process; globalThis is
 // what they share.

@@ -15,7 +15,7 @@ export type ManagedProcess = {
   kill(signal: NodeJS.Signals): void;
 };
 
-export type SpawnManagedOptions = {
+type SpawnManagedOptions = {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /**

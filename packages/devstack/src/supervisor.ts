@@ -1,6 +1,6 @@
 import { describeExit, type ExitInfo, type ManagedProcess } from "./managed-process";
 
-export type SupervisorOptions = {
+type SupervisorOptions = {
   /** "server", "worker": used in the log lines. */
   name: string;
   /** Starts one run of the process. */

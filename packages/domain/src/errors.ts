@@ -4,15 +4,18 @@ import type { ErrorCode } from "@kring/protocol";
 export class DomainError extends Error {
   /** For `unavailable` and `rate_limited`: how long the caller should wait before trying again. */
   readonly retryAfterMs: number | undefined;
+  /** On a lost claim race: who claimed first, so the loser reads "Marie is already on it". */
+  readonly claimedBy: { userId: string; name: string } | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { retryAfterMs?: number } = {},
+    options: { retryAfterMs?: number; claimedBy?: { userId: string; name: string } } = {},
   ) {
     super(message);
     this.name = "DomainError";
     this.retryAfterMs = options.retryAfterMs;
+    this.claimedBy = options.claimedBy;
   }
 }
 

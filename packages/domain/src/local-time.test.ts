@@ -1,4 +1,4 @@
-import { latestDeadline, nextDeadline, quietHoursEnd, toLocal, zonedTimeToInstant } from "./local-time";
+import { datesBetween, latestDeadline, nextDeadline, quietHoursEnd, toLocal, zonedTimeToInstant } from "./local-time";
 
 describe("local time", () => {
   it("converts wall-clock time in a zone to an instant, in summer and winter", () => {
@@ -33,5 +33,12 @@ describe("local time", () => {
     expect(quietHoursEnd(new Date("2026-11-25T12:30:00Z"), afternoon)?.toISOString()).toBe("2026-11-25T14:00:00.000Z");
     expect(quietHoursEnd(new Date("2026-11-25T14:30:00Z"), afternoon)).toBeNull();
     expect(quietHoursEnd(new Date(), { start: "09:00", end: "09:00", timeZone: "UTC" })).toBeNull();
+  });
+
+  it("lists the calendar days of a range, across month ends, leap days and DST", () => {
+    expect(datesBetween("2028-02-27", "2028-03-01")).toEqual(["2028-02-27", "2028-02-28", "2028-02-29", "2028-03-01"]);
+    expect(datesBetween("2026-10-24", "2026-10-26")).toEqual(["2026-10-24", "2026-10-25", "2026-10-26"]);
+    expect(datesBetween("2026-01-01", "2026-01-01")).toEqual(["2026-01-01"]);
+    expect(datesBetween("2026-01-02", "2026-01-01")).toEqual([]);
   });
 });

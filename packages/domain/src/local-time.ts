@@ -92,3 +92,10 @@ export function quietHoursEnd(now: Date, quiet: { start: string; end: string; ti
   if (m < end) return zonedTimeToInstant(local.date, quiet.end, quiet.timeZone);
   return null;
 }
+
+/** The calendar dates from `from` to `to` ("YYYY-MM-DD"), both included. */
+export function datesBetween(from: string, to: string): string[] {
+  const dates: string[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}

@@ -1,5 +1,5 @@
 /**
- * A limit shared by every server node (Redis-backed in production, see packages/queues
+ * A limit shared by every server node (Redis-backed in production, see packages/redis
  * rate-limits.ts). `consume` throws DomainError("rate_limited", …, retryAfterMs) when the key is
  * over its limit; `reset` forgets a key (a successful login clears its failures).
  */

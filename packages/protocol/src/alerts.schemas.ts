@@ -2,8 +2,11 @@ import { z } from "zod";
 import { Id, IsoDate } from "./common";
 import { ClientId } from "./messages.schemas";
 
-/** `help` is urgent; `call_me` asks for a phone call; `missed_checkin` is raised by Kring itself. */
-export const AlertKind = z.enum(["help", "call_me", "missed_checkin"]);
+/**
+ * `help` is urgent; `call_me` asks for a phone call; `missed_checkin` is raised by Kring itself, and so
+ * is `missed_visit` (issue #10: nobody checked in at a planned visit; the alert names the occurrence).
+ */
+export const AlertKind = z.enum(["help", "call_me", "missed_checkin", "missed_visit"]);
 export type AlertKind = z.infer<typeof AlertKind>;
 export const RaisableAlertKind = z.enum(["help", "call_me"]);
 
@@ -39,6 +42,8 @@ export const Alert = z.object({
   resolvedAt: IsoDate.nullable(),
   note: z.string().nullable(),
   history: z.array(AlertHistoryEntry),
+  /** `missed_visit` only: the occurrence nobody checked in at (`<planId>:<YYYY-MM-DDTHH:MM>`). */
+  occurrenceId: z.string().optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 
@@ -97,3 +102,38 @@ export const CheckinOkPayload = z.strictObject({ circleId: Id });
 export type CheckinOkPayload = z.infer<typeof CheckinOkPayload>;
 export const Checkin = z.object({ circleId: Id, date: z.string(), at: IsoDate, by: Id });
 export type Checkin = z.infer<typeof Checkin>;
+
+/**
+ * "I pressed by mistake": the member who raised an alert may cancel it for this long after the raise.
+ * Later, someone may already be on the way, and only a responder's resolve may close it.
+ */
+export const ALERT_CANCEL_WINDOW_MS = 5 * 60_000;
+export const AlertCancelPayload = z.strictObject({ alertId: Id });
+export type AlertCancelPayload = z.infer<typeof AlertCancelPayload>;
+
+/** A calendar date "YYYY-MM-DD" that exists (no 2026-02-30, no 2026-13-01). */
+export const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine((value) => {
+    const day = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
+  }, "must be a real calendar date");
+
+/** Every day of a range is one point read, so a range is bounded. */
+export const CHECKINS_RANGE_MAX_DAYS = 62;
+const DAY_MS = 86_400_000;
+
+export const CheckinsQuery = z
+  .strictObject({ from: LocalDate, to: LocalDate })
+  .refine((query) => query.from <= query.to, { message: "from must not be after to", path: ["from"] })
+  .refine((query) => (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS < CHECKINS_RANGE_MAX_DAYS, {
+    message: `at most ${CHECKINS_RANGE_MAX_DAYS} days`,
+    path: ["to"],
+  });
+export type CheckinsQuery = z.infer<typeof CheckinsQuery>;
+export const CheckinDay = z.object({ date: z.string(), at: IsoDate, by: Id });
+export type CheckinDay = z.infer<typeof CheckinDay>;
+/** `today` is the circle's local date now (the check-in schedule's time zone), so clients need not guess it. */
+export const CheckinsResponse = z.object({ checkins: z.array(CheckinDay), today: z.string() });
+export type CheckinsResponse = z.infer<typeof CheckinsResponse>;

@@ -10,7 +10,7 @@ export type Id = z.infer<typeof Id>;
 /** A per-circle message sequence number: 1, 2, 3, ... */
 export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const Role = z.enum(["resident", "family", "professional", "coordinator"]);
+export const Role = z.enum(["resident", "family", "professional", "coordinator", "volunteer"]);
 export type Role = z.infer<typeof Role>;
 
 /**
@@ -18,7 +18,7 @@ export type Role = z.infer<typeof Role>;
  * password) that a coordinator creates and pairs a tablet for; inviting someone "as a resident" would
  * let a circle's coordinator mint pairing codes, and so device sessions, for that person's account.
  */
-export const InvitationRole = z.enum(["family", "professional", "coordinator"]);
+export const InvitationRole = z.enum(["family", "professional", "coordinator", "volunteer"]);
 export type InvitationRole = z.infer<typeof InvitationRole>;
 
 export const IsoDate = z.string();

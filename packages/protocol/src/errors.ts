@@ -34,6 +34,8 @@ export const ErrorBody = z.object({
   message: z.string(),
   /** On `unavailable` and `rate_limited`: wait at least this long, then resend (same clientId). */
   retryAfterMs: z.number().int().nonnegative().optional(),
+  /** On an `alert:claim` answered `conflict`: who got there first ("Marie is already on it"). */
+  claimedBy: z.object({ userId: z.string(), name: z.string() }).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 

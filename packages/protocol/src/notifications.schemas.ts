@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { Id, IsoDate } from "./common";
 import { LocalTime, TimeZone } from "./alerts.schemas";
+import { CountryCode } from "./time-zones.schemas";
 
 export const Channel = z.enum(["in_app", "push", "email", "sms"]);
 export type Channel = z.infer<typeof Channel>;
 
-export const NotificationKind = z.enum(["alert_page", "alert_unanswered", "message_digest"]);
+/** `ladder_member_added` (issue #9): in-app only, to a circle's coordinators when a new family member joined their custom ladder. */
+/** `visit_reminder` (issue #10): to the assignee, `reminderMinutes` before a visit or task; in-app, push and email. */
+export const NotificationKind = z.enum(["alert_page", "alert_unanswered", "message_digest", "ladder_member_added", "visit_reminder"]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
 /**
@@ -20,6 +23,8 @@ export const Notification = z.object({
   text: z.string(),
   urgent: z.boolean(),
   at: IsoDate,
+  /** `visit_reminder` only, in-app: the occurrence to open. */
+  occurrenceId: z.string().optional(),
 });
 export type Notification = z.infer<typeof Notification>;
 
@@ -28,14 +33,26 @@ export const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an internati
 export const QuietHours = z.strictObject({ start: LocalTime, end: LocalTime, timeZone: TimeZone });
 export type QuietHours = z.infer<typeof QuietHours>;
 
+/**
+ * A phone number as a person types it: international (`+32 470 12 34 56`) or national
+ * (`0470 12 34 56`, read in `phoneCountry`, else the country of the user's circle). The server
+ * stores and answers E.164 (`Phone`); something that is no phone number is `validation_failed`.
+ */
+export const PhoneInput = z.string().trim().max(40);
+
 export const NotificationPreferencesBody = z.strictObject({
   channels: z.strictObject({ push: z.boolean(), email: z.boolean(), sms: z.boolean() }),
-  phone: Phone.nullable(),
+  phone: PhoneInput.nullable(),
   quietHours: QuietHours.nullable(),
   language: z.enum(["nl", "fr", "en"]).optional(),
+  /** How to read a national number (issue #9); default: the country of the user's first circle with a time zone, else BE. */
+  phoneCountry: CountryCode.optional(),
 });
 export type NotificationPreferencesBody = z.infer<typeof NotificationPreferencesBody>;
-export const NotificationPreferences = NotificationPreferencesBody.extend({ language: z.enum(["nl", "fr", "en"]) });
+export const NotificationPreferences = NotificationPreferencesBody.omit({ phoneCountry: true }).extend({
+  phone: Phone.nullable(),
+  language: z.enum(["nl", "fr", "en"]),
+});
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 export const NotificationPreferencesResponse = z.object({ preferences: NotificationPreferences });
 export const DEFAULT_NOTIFICATION_PREFERENCES: NotificationPreferences = {

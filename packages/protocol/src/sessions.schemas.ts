@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, IsoDate, ShortText } from "./common";
+import { MessageThread } from "./messages.schemas";
 import { User } from "./auth.schemas";
 import { Circle } from "./circles.schemas";
 import { PersonName } from "./auth.schemas";
@@ -55,9 +56,10 @@ export const PresenceEntry = z.object({ userId: Id, isOnline: z.boolean(), lastS
 export type PresenceEntry = z.infer<typeof PresenceEntry>;
 export const PresenceResponse = z.object({ presence: z.array(PresenceEntry) });
 
-export const TypingPayload = z.strictObject({ circleId: Id });
+/** `thread` absent means "circle"; typing in the team thread only reaches the care team. */
+export const TypingPayload = z.strictObject({ circleId: Id, thread: MessageThread.optional() });
 export type TypingPayload = z.infer<typeof TypingPayload>;
-export const TypingEvent = z.object({ circleId: Id, userId: Id, name: z.string() });
+export const TypingEvent = z.object({ circleId: Id, userId: Id, name: z.string(), thread: MessageThread.default("circle") });
 export type TypingEvent = z.infer<typeof TypingEvent>;
 export const PresenceEvent = PresenceEntry.extend({ circleId: Id });
 export type PresenceEvent = z.infer<typeof PresenceEvent>;

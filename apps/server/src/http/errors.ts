@@ -20,9 +20,12 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
 /** Turns anything thrown into the `{code, message}` a client sees; unknown errors never leak details. */
 export function toErrorBody(error: unknown, logger: Logger): ErrorBody {
   if (error instanceof DomainError) {
-    return error.retryAfterMs === undefined
-      ? { code: error.code, message: error.message }
-      : { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      ...(error.claimedBy === undefined ? {} : { claimedBy: error.claimedBy }),
+    };
   }
   logger.error("unexpected error", error);
   return { code: "internal", message: "Something went wrong on the server. Please try again." };

@@ -1,6 +1,8 @@
-import type { AckError } from "@kring/protocol";
-import { toErrorBody } from "../http/errors";
+import { type AckError, type ClientEventName, type ClientEventPayload, type ClientEventResults, clientEventPayloads } from "@kring/protocol";
+import type { z } from "zod";
+import { parseInput, toErrorBody } from "../http/errors";
 import type { Logger } from "@kring/logger";
+import type { KringSocket } from "./socket-types";
 import type { RunOptions, WorkGate } from "./work-gate";
 
 /**
@@ -35,4 +37,33 @@ export function withAck<R extends object>(
       (error: unknown) => replyOnce({ ok: false, error: toErrorBody(error, logger) }),
     );
   };
+}
+
+/**
+ * Registers the handler of one client event from the protocol's table (`clientEventPayloads`):
+ * the payload is parsed with that event's schema (a failure answers `validation_failed`), the
+ * handler gets the typed input and returns what the event's ack carries. `describe` sees the parsed
+ * input (nothing for a payload that fails its schema: that one is refused without a key).
+ */
+export function onEvent<E extends Exclude<ClientEventName, "typing">>(
+  socket: KringSocket,
+  event: E,
+  deps: { logger: Logger; gate?: WorkGate },
+  handle: (input: ClientEventPayload<E>) => Promise<ClientEventResults[E]>,
+  describe?: (input: ClientEventPayload<E>) => RunOptions | undefined,
+): void {
+  const schema = clientEventPayloads[event] as unknown as z.ZodType<ClientEventPayload<E>>;
+  const listener = withAck(
+    deps.logger,
+    (payload) => handle(parseInput(schema, payload)),
+    deps.gate,
+    describe &&
+      ((payload) => {
+        const input = schema.safeParse(payload);
+        return input.success ? describe(input.data) : undefined;
+      }),
+  );
+  // socket.io's typed `on` cannot relate a generic event name to its listener; the table above
+  // is what ties them together.
+  (socket.on as (event: string, listener: (payload: unknown, ack: unknown) => void) => void).call(socket, event, listener);
 }

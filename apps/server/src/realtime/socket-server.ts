@@ -4,14 +4,14 @@ import type http from "node:http";
 import { Server, type ServerOptions } from "socket.io";
 import type { TokenService } from "../features/auth/tokens";
 import type { Logger } from "@kring/logger";
-import { circleRoom, sessionRoom, userRoom } from "./rooms";
+import { roomsForMember, sessionRoom, userRoom } from "./rooms";
 import type { KringServer, KringSocket } from "./socket-types";
 
 /** Largest socket frame accepted; bigger ones close the connection (engine.io's own guard). */
-export const MAX_SOCKET_FRAME_BYTES = 64 * 1024;
+const MAX_SOCKET_FRAME_BYTES = 64 * 1024;
 
 /** How long a client refused for too many connections waits before trying again. */
-export const CONNECTION_LIMIT_RETRY_MS = 30_000;
+const CONNECTION_LIMIT_RETRY_MS = 30_000;
 
 /** A handshake refusal the client can read: `connect_error` with `message` and `data`. */
 function refusal(message: string, data: { code: string; message: string; retryAfterMs?: number }): Error {
@@ -77,12 +77,16 @@ export function createSocketServer(
           }),
         );
       }
+      const memberships = confirmed.filter((membership) => membership !== null);
       socket.data = {
         userId,
         name: user.name,
         sessionId,
         expiresAt,
-        circleIds: circleIds.filter((_, index) => confirmed[index] !== null),
+        circleIds: memberships.map((membership) => membership.circleId),
+        // The care-team rooms by role: a resident's socket is never in one, so no team message or
+        // team typing can reach it whatever the handlers emit.
+        rooms: memberships.flatMap((membership) => roomsForMember(membership.circleId, membership.role)),
       };
       next();
     } catch (error) {
@@ -94,8 +98,8 @@ export function createSocketServer(
   });
 
   io.on("connection", (socket) => {
-    const { userId, expiresAt, circleIds, sessionId } = socket.data;
-    void socket.join([userRoom(userId), ...circleIds.map(circleRoom), ...(sessionId ? [sessionRoom(sessionId)] : [])]);
+    const { userId, expiresAt, rooms, sessionId } = socket.data;
+    void socket.join([userRoom(userId), ...rooms, ...(sessionId ? [sessionRoom(sessionId)] : [])]);
     // Short-lived tokens: the socket ends with its token; the client reconnects with a new one.
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
     expiry.unref();

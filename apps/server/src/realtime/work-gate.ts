@@ -29,7 +29,7 @@ import { DomainError } from "@kring/domain";
  * refusals of the last second (up to 4×): under a retry storm every refusal costs CPU too, and
  * longer waits let the clients' demand fall to what the node can take.
  */
-export type WorkGateOptions = {
+type WorkGateOptions = {
   /** Units of work allowed at once on this node; the next one is refused without queueing. */
   maxInFlight: number;
   /** Once the node is half full: units allowed per partition (e.g. per circle); more are refused. */

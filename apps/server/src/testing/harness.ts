@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { io as connectClient, type Socket } from "socket.io-client";
 import { type AppConfig, createApp, type KringApp } from "../create-app";
-import { createLogger } from "@kring/logger";
+import { createLogger, type Logger } from "@kring/logger";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -20,6 +20,7 @@ export const testConfig: AppConfig = {
   authRatePerMinute: 10_000,
   trustProxy: false,
   operatorToken: "test-operator-token-0123456789abcdef",
+  metricsToken: "test-metrics-token-0123456789abcdef",
   maxSocketsPerUser: 10,
   rateLimitOverrides: {},
   shutdownGraceMs: 5_000,
@@ -33,6 +34,7 @@ export const testConfig: AppConfig = {
   notificationAttempts: 3,
   notificationBackoffMs: 50,
   digestWindowMs: 60_000,
+  appUrl: "http://localhost:4000",
 };
 
 /**
@@ -40,7 +42,7 @@ export const testConfig: AppConfig = {
  * started, in a database of its own so test files never see each other's data.
  */
 export async function startTestServer(
-  options: { config?: Partial<AppConfig>; dbName?: string; mongodbUri?: string; redisUrl?: string } = {},
+  options: { config?: Partial<AppConfig>; dbName?: string; mongodbUri?: string; redisUrl?: string; logger?: Logger; now?: () => Date } = {},
 ) {
   const services = loadDevstackConfig();
   if (!services.mongodbUri || !services.redisUrl) {
@@ -56,7 +58,8 @@ export async function startTestServer(
     config: { ...testConfig, redisPrefix, ...options.config },
     connection,
     redis,
-    logger: createLogger({ level: "error" }),
+    logger: options.logger ?? createLogger({ level: "error" }),
+    ...(options.now ? { now: options.now } : {}),
   });
   await new Promise<void>((resolve) => kring.httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = kring.httpServer.address() as AddressInfo;

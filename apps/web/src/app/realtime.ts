@@ -4,6 +4,7 @@ import { useCirclesStore } from "../features/circles/circles.store";
 import { notifyReconnected, useConnectionStore } from "../features/connection/connection.store";
 import { useMessagesStore } from "../features/messages/messages.store";
 import { useSessionStore } from "../features/session/session.store";
+import { publishVisitEvent } from "../features/visits/visits-live";
 
 const RECONNECT_AFTER_FAILURE_MS = 3_000;
 
@@ -32,6 +33,8 @@ export function startRealtime(userId: string): () => void {
       const token = await useSessionStore.getState().renewToken();
       if (token !== undefined && !isStopped && navigator.onLine !== false) socket.connect();
     } catch {
+      // The renewal itself failed (no network, server down): that is "No connection", not "Connecting…".
+      connection.setStatus("offline");
       setTimeout(() => void reconnectWithFreshToken(), RECONNECT_AFTER_FAILURE_MS);
     } finally {
       isRenewing = false;
@@ -47,12 +50,17 @@ export function startRealtime(userId: string): () => void {
     void useCirclesStore.getState().loadCircles().catch(() => undefined);
     notifyReconnected();
   });
+  // "Connecting…" while a reconnect is under way (a dropped transport, or the server ending a socket
+  // whose token expired, every 15 minutes); "No connection" once the browser is offline or an attempt
+  // failed. The tablet shows this in words, so it must not cry "offline" at every token renewal.
   socket.on("disconnect", (reason) => {
-    connection.setStatus("offline");
+    const isReconnecting = reason !== "io client disconnect" && navigator.onLine !== false;
+    connection.setStatus(isReconnecting ? "connecting" : "offline");
     if (reason === "io server disconnect") void reconnectWithFreshToken();
   });
   socket.on("connect_error", (error) => {
-    connection.setStatus("offline");
+    const isRenewing = error.message === "unauthorized" && navigator.onLine !== false;
+    connection.setStatus(isRenewing ? "connecting" : "offline");
     if (error.message === "unauthorized") void reconnectWithFreshToken();
     // Open on too many screens: the server refused this one; try again after the wait it asked for
     // (socket.io does not retry a refusal by itself).
@@ -67,12 +75,17 @@ export function startRealtime(userId: string): () => void {
 
   socket.on("message:new", (message) => {
     useMessagesStore.getState().receive(message);
-    if (message.senderId !== userId) useCirclesStore.getState().addUnread(message.circleId);
+    if (message.senderId !== userId) useCirclesStore.getState().addUnread(message.circleId, message.thread);
   });
   socket.on("alert:update", (alert) => useAlertsStore.getState().upsert(alert));
   socket.on("notification", (notification) => useAlertsStore.getState().addNotice(notification));
   socket.on("typing", (event) => useMessagesStore.getState().receiveTyping(event));
   socket.on("presence", (event) => useCirclesStore.getState().applyPresence(event));
+  // Left or removed (issue #11): the circle's list no longer has it; its screens say so.
+  socket.on("circle:removed", () => void useCirclesStore.getState().loadCircles().catch(() => undefined));
+  // Visits (issue #10): relayed to whichever lazily loaded screen listens (calendar, tablet card).
+  socket.on("occurrence:update", (event) => publishVisitEvent({ type: "occurrence", ...event }));
+  socket.on("plan:update", (event) => publishVisitEvent({ type: "plan", ...event }));
 
   // The browser knows sooner than a heartbeat timeout that the network is gone; going offline
   // at once shows it to the user, and coming back online reconnects at once.
@@ -81,7 +94,9 @@ export function startRealtime(userId: string): () => void {
     connection.setStatus("offline");
   };
   const onOnline = () => {
-    if (!socket.connected) socket.connect();
+    if (socket.connected) return;
+    connection.setStatus("connecting");
+    socket.connect();
   };
   window.addEventListener("offline", onOffline);
   window.addEventListener("online", onOnline);

@@ -1,10 +1,13 @@
 import type { ErrorCode } from "@kring/protocol";
-import { ErrorResponse } from "@kring/protocol";
+import { ErrorResponse } from "./answer-shapes";
 
-/** Anything with a zod-like `parse`: every response body is parsed with its protocol schema. */
-export type ResponseSchema<T> = { parse(data: unknown): T };
+/**
+ * Anything with a zod-like `parse`: every response body is parsed with its protocol schema, or, in
+ * code the resident's tablet loads first, with its light twin in answer-shapes.ts (no zod there).
+ */
+type ResponseSchema<T> = { parse(data: unknown): T };
 
-export type ApiErrorCode = ErrorCode | "network" | "bad_response";
+type ApiErrorCode = ErrorCode | "network" | "bad_response";
 
 export class ApiError extends Error {
   constructor(

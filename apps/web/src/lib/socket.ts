@@ -29,11 +29,6 @@ export function currentSocket(): KringSocket | undefined {
   return current;
 }
 
-/** Connected right now: only then is an emit worth waiting for. */
-export function isSocketConnected(): boolean {
-  return current?.connected === true;
-}
-
 export function closeSocket(): void {
   current?.removeAllListeners();
   current?.disconnect();

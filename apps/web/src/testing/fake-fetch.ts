@@ -1,5 +1,5 @@
 /** jsdom has no fetch or Response: a tiny stand-in that answers JSON by route. */
-export type FakeRoute = (request: { method: string; path: string; body: unknown; token: string | undefined }) =>
+type FakeRoute = (request: { method: string; path: string; body: unknown; token: string | undefined }) =>
   | { status: number; body?: unknown }
   | undefined;
 

@@ -32,3 +32,12 @@ export function FormField({ label, hint, error, className, ...input }: FieldProp
     </div>
   );
 }
+
+/** A form's error, announced when it appears; nothing while there is none. */
+export function FormError({ text }: { text: string | undefined }) {
+  return text ? (
+    <p role="alert" className="form-error">
+      {text}
+    </p>
+  ) : null;
+}

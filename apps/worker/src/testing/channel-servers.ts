@@ -17,7 +17,7 @@ import type { PushTransport } from "../channels/push.channel";
  * to 127.0.0.1 and treats that one address as "the internet"; every other name and address goes
  * through the production rules (so `rebind.kring.test`, resolved to 127.0.0.2, stays internal).
  */
-export const PUSH_TEST_HOST = "push.kring.test";
+const PUSH_TEST_HOST = "push.kring.test";
 export const REBIND_TEST_HOST = "rebind.kring.test";
 const pushServiceCert = fs.readFileSync(path.join(__dirname, "push-service.cert.pem"), "utf8");
 const pushServiceKey = fs.readFileSync(path.join(__dirname, "push-service.key.pem"), "utf8");

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { createWorkerApp, type WorkerAppConfig } from "../create-worker";
 import { testPushTransport } from "./channel-servers";
 
-export const testWorkerConfig: Omit<WorkerAppConfig, "redisPrefix"> = {
+const testWorkerConfig: Omit<WorkerAppConfig, "redisPrefix"> = {
   notificationAttempts: 3,
   notificationBackoffMs: 50,
   appUrl: "http://localhost:4000",

@@ -14,6 +14,9 @@ const alertSchema = new Schema(
     raisedBy: { type: Schema.Types.ObjectId, default: null },
     clientId: { type: String, default: null },
     createdAt: { type: Date, required: true },
+    /** `missed_visit` (issue #10): the occurrence and its assignee (paged first). */
+    occurrenceId: { type: String, default: undefined },
+    firstResponderId: { type: Schema.Types.ObjectId, default: undefined },
   },
   { versionKey: false },
 );

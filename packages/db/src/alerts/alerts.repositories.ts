@@ -8,8 +8,9 @@ import {
 import type { AlertHistoryType, AlertKind } from "@kring/protocol";
 import { createHash } from "node:crypto";
 import { Types } from "mongoose";
+import { createModelInsertBatcher } from "../keyed/insert-batcher";
 import { BoundedMap, createSlotList } from "../keyed/slot-list";
-import { insertOnce, upsertById } from "../keyed/writes";
+import { upsertById } from "../keyed/writes";
 import { toObjectId } from "../models";
 import type { AlertsFeatureModels } from "./alerts.models";
 
@@ -22,6 +23,8 @@ type AlertDocument = {
   raisedBy: Types.ObjectId | null;
   clientId: string | null;
   createdAt: Date;
+  occurrenceId?: string | null;
+  firstResponderId?: Types.ObjectId | null;
 };
 const toAlert = (doc: AlertDocument): AlertRecord => ({
   id: doc._id.toHexString(),
@@ -30,6 +33,8 @@ const toAlert = (doc: AlertDocument): AlertRecord => ({
   raisedBy: hex(doc.raisedBy),
   clientId: doc.clientId,
   createdAt: doc.createdAt,
+  ...(doc.occurrenceId ? { occurrenceId: doc.occurrenceId } : {}),
+  ...(doc.firstResponderId ? { firstResponderId: doc.firstResponderId.toHexString() } : {}),
 });
 
 type AlertEventDocument = {
@@ -72,6 +77,10 @@ export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
   const circleAlerts = createSlotList(models.CircleAlertSlot);
   // Alert documents never change after their insert: cache them (bounded) on every node.
   const alertCache = new BoundedMap<string, AlertRecord>(20_000);
+  // Group commit (keyed/insert-batcher.ts): a burst of raises, pages and claims shares insert
+  // commands. Documents are built here exactly as the schemas store them (alerts.models.ts).
+  const alertInserts = createModelInsertBatcher<AlertDocument>(models.Alert);
+  const eventInserts = createModelInsertBatcher<AlertEventDocument>(models.AlertEvent);
 
   async function findById(alertId: string): Promise<AlertRecord | null> {
     const cached = alertCache.get(alertId);
@@ -87,14 +96,16 @@ export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
   const alerts: AlertRepository = {
     async insert(alert) {
       const alertId = alertIdFor(alert.circleId, alert.raisedBy, alert.clientId);
-      const isNew = await insertOnce(() =>
-        models.Alert.create({
-          _id: alertId,
-          ...alert,
-          circleId: toObjectId(alert.circleId),
-          raisedBy: alert.raisedBy ? toObjectId(alert.raisedBy) : null,
-        }),
-      );
+      const isNew = await alertInserts.insert({
+        _id: alertId,
+        circleId: toObjectId(alert.circleId),
+        kind: alert.kind,
+        raisedBy: alert.raisedBy ? toObjectId(alert.raisedBy) : null,
+        clientId: alert.clientId ?? null,
+        createdAt: alert.createdAt,
+        ...(alert.occurrenceId ? { occurrenceId: alert.occurrenceId } : {}),
+        ...(alert.firstResponderId ? { firstResponderId: toObjectId(alert.firstResponderId) } : {}),
+      });
       const id = alertId.toHexString();
       if (isNew) {
         await circleAlerts.append(alert.circleId, id, alert.createdAt);
@@ -125,19 +136,17 @@ export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
       return lists.flat().sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     },
     insertEvent(event) {
-      return insertOnce(() =>
-        models.AlertEvent.create({
-          _id: event.id,
-          alertId: toObjectId(event.alertId),
-          circleId: toObjectId(event.circleId),
-          type: event.type,
-          userId: event.userId ? toObjectId(event.userId) : null,
-          step: event.step,
-          note: event.note,
-          ...(event.recipients ? { recipients: event.recipients.map(toObjectId) } : {}),
-          at: event.at,
-        }),
-      );
+      return eventInserts.insert({
+        _id: event.id,
+        alertId: toObjectId(event.alertId),
+        circleId: toObjectId(event.circleId),
+        type: event.type,
+        userId: event.userId ? toObjectId(event.userId) : null,
+        step: event.step ?? null,
+        note: event.note ?? null,
+        ...(event.recipients ? { recipients: event.recipients.map(toObjectId) } : {}),
+        at: event.at,
+      });
     },
     async hasEvent(circleId, eventId) {
       // _id alone: the only filter FerretDB/SQLite pushes down; the circle is checked on the result.
@@ -149,6 +158,12 @@ export function createAlertsFeatureRepositories(models: AlertsFeatureModels) {
       return docs
         .filter((doc): doc is AlertEventDocument => doc !== null && doc.circleId.toHexString() === circleId)
         .map(toEvent);
+    },
+    async replaceEventNote(circleId, eventId, note) {
+      // By _id alone (the only filter FerretDB pushes down); the circle is checked first.
+      const doc = await models.AlertEvent.findById(eventId, { circleId: 1 }).lean();
+      if (doc === null || doc.circleId.toHexString() !== circleId) return;
+      await models.AlertEvent.updateOne({ _id: eventId }, { $set: { note } });
     },
   };
 

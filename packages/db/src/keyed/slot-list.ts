@@ -1,4 +1,5 @@
 import { type Connection, Schema } from "mongoose";
+import { createModelInsertBatcher } from "./insert-batcher";
 
 // An append-only list per scope (a circle's alerts, a user's sessions…) addressed by key only:
 // slot n of scope s is the document `_id = "s:n"`. FerretDB/SQLite serves nothing but `{_id: value}`
@@ -37,20 +38,18 @@ export class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
-const isDuplicateKey = (error: unknown) =>
-  typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
-
 export function registerSlotModel(connection: Connection, modelName: string, collection: string) {
   return connection.model(modelName, slotSchema, collection);
 }
 export type SlotModel = ReturnType<typeof registerSlotModel>;
 
-export type SlotList = ReturnType<typeof createSlotList>;
-
-export function createSlotList(model: SlotModel) {
+export function createSlotList(model: SlotModel, options: { cachedValues?: number } = {}) {
   const lastKnown = new BoundedMap<string, number>(20_000);
-  const values = new BoundedMap<string, string | null>(50_000);
+  // Slot values are ids (~30 bytes); a list whose values are larger caches fewer.
+  const values = new BoundedMap<string, string | null>(options.cachedValues ?? 50_000);
   const appending = new Map<string, Promise<void>>();
+  // Appends to different scopes that meet in time share one insert command (group commit).
+  const inserts = createModelInsertBatcher<SlotDocument>(model);
   const keyOf = (scope: string, slot: number) => `${scope}:${slot}`;
 
   async function read(scope: string, slot: number): Promise<string | null> {
@@ -102,15 +101,13 @@ export function createSlotList(model: SlotModel) {
         const cached = lastKnown.get(scope);
         let slot = cached === undefined ? (await last(scope)) + 1 : cached + 1;
         for (;;) {
-          try {
-            await model.create({ _id: keyOf(scope, slot), value, at });
+          // The document exactly as the schema stores it (no mongoose document to build).
+          if (await inserts.insert({ _id: keyOf(scope, slot), value, at })) {
             values.set(keyOf(scope, slot), value);
             if ((lastKnown.get(scope) ?? -1) < slot) lastKnown.set(scope, slot);
             return slot;
-          } catch (error) {
-            if (!isDuplicateKey(error)) throw error;
-            slot = Math.max(slot, await last(scope)) + 1;
           }
+          slot = Math.max(slot, await last(scope)) + 1;
         }
       });
       const settled = next.then(
@@ -122,6 +119,21 @@ export function createSlotList(model: SlotModel) {
         if (appending.get(scope) === settled) appending.delete(scope);
       });
       return next;
+    },
+
+    /** The value of one slot (cached once read: slots never change), null when unclaimed. */
+    valueAt: read,
+
+    /**
+     * Claims exactly slot `slot` of `scope`; false when it is taken. This is compare-and-swap for
+     * a chain of versions (slot n + 1 is written only by someone who read slot n): FerretDB's
+     * update is not atomic, its unique `_id` is.
+     */
+    async insertAt(scope: string, slot: number, value: string, at: Date): Promise<boolean> {
+      if (!(await inserts.insert({ _id: keyOf(scope, slot), value, at }))) return false;
+      values.set(keyOf(scope, slot), value);
+      if ((lastKnown.get(scope) ?? -1) < slot) lastKnown.set(scope, slot);
+      return true;
     },
 
     /** The values of the newest `limit` slots, newest first (point reads of computed keys). */

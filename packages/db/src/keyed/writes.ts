@@ -1,7 +1,18 @@
+import { DuplicateKeyError } from "@kring/domain";
 import type { Model } from "mongoose";
 
 export const isDuplicateKey = (error: unknown) =>
   typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
+
+/** Re-throws a unique-index violation as the domain's DuplicateKeyError. */
+export async function mapDuplicate<T>(index: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new DuplicateKeyError(index);
+    throw error;
+  }
+}
 
 /** Inserts; false when the _id (or another unique key) exists. */
 export async function insertOnce(write: () => Promise<unknown>): Promise<boolean> {

@@ -1,19 +1,8 @@
 import type { Message } from "@kring/protocol";
 import { DuplicateKeyError } from "../errors";
-import type {
-  ClientIdClaim,
-  MessageCache,
-  CircleRecord,
-  CircleRepository,
-  InvitationRecord,
-  InvitationRepository,
-  MembershipRecord,
-  MembershipRepository,
-  MessageRepository,
-  ReadMarkerRepository,
-  UserRecord,
-  UserRepository,
-} from "../ports";
+import type { CircleRecord, CircleRepository, InvitationRecord, InvitationRepository, MembershipRecord, MembershipRepository } from "../circles/circles.ports";
+import type { ClientIdClaim, MessageCache, MessageRepository, ReadMarkerRepository } from "../messages/messages.ports";
+import type { UserRecord, UserRepository } from "../users/users.ports";
 
 // In-memory fakes of the ports for domain unit tests only (integration tests use FerretDB).
 // Each call yields to the event loop first, so concurrency bugs show up as they would on a database.
@@ -28,6 +17,7 @@ export function createInMemoryRepositories() {
   const membershipRows: MembershipRecord[] = [];
   const invitationRows: InvitationRecord[] = [];
   const redeemed = new Set<string>();
+  const revoked = new Set<string>();
   const messageRows: Message[] = [];
   const markers = new Map<string, number>();
 
@@ -94,6 +84,22 @@ export function createInMemoryRepositories() {
       await tick();
       return membershipRows.filter((m) => m.userId === userId).map((m) => m.circleId);
     },
+    async remove(circleId, userId) {
+      await tick();
+      const index = membershipRows.findIndex((m) => m.circleId === circleId && m.userId === userId);
+      if (index < 0) return false;
+      membershipRows.splice(index, 1);
+      return true;
+    },
+    async listFormerForCircle() {
+      // The fake keeps no slots: nobody is remembered once removed.
+      await tick();
+      return [];
+    },
+    async reinstate(membership) {
+      await tick();
+      if (!membershipRows.some((m) => m.circleId === membership.circleId && m.userId === membership.userId)) membershipRows.push(membership);
+    },
   };
 
   const invitations: InvitationRepository = {
@@ -117,6 +123,21 @@ export function createInMemoryRepositories() {
       await tick();
       return redeemed.has(invitationId);
     },
+    async findRedemption(_circleId, invitationId) {
+      await tick();
+      return revoked.has(invitationId) ? "revoked" : redeemed.has(invitationId) ? "used" : null;
+    },
+    async revoke(_circleId, invitationId) {
+      await tick();
+      if (redeemed.has(invitationId)) return false;
+      redeemed.add(invitationId);
+      revoked.add(invitationId);
+      return true;
+    },
+    async listNewest(circleId, limit) {
+      await tick();
+      return invitationRows.filter((i) => i.circleId === circleId).reverse().slice(0, limit);
+    },
   };
 
   const messageKey = (circleId: string, thread: string, seq: number) => `${circleId}:${thread}:${seq}`;
@@ -129,7 +150,7 @@ export function createInMemoryRepositories() {
       await tick();
       const key = messageKey(input.circleId, thread, input.seq);
       if (messageByKey.has(key)) throw new DuplicateKeyError("seq");
-      const message = { ...input, id: newId(), createdAt: input.createdAt.toISOString() };
+      const message = { ...input, thread, id: newId(), createdAt: input.createdAt.toISOString() };
       messageByKey.set(key, message);
       messageRows.push(message);
       return message;
@@ -148,7 +169,7 @@ export function createInMemoryRepositories() {
       claims.set(claimKey(claim), input.seq);
       const key = messageKey(input.circleId, claim.thread, input.seq);
       if (messageByKey.has(key)) return { outcome: "seq_taken" as const };
-      const message = { ...input, id: newId(), createdAt: input.createdAt.toISOString() };
+      const message = { ...input, thread: claim.thread, id: newId(), createdAt: input.createdAt.toISOString() };
       messageByKey.set(key, message);
       messageRows.push(message);
       return { outcome: "inserted" as const, message };
@@ -160,13 +181,13 @@ export function createInMemoryRepositories() {
   };
 
   const readMarkers: ReadMarkerRepository = {
-    async find(circleId, userId) {
+    async find(circleId, userId, thread = "circle") {
       await tick();
-      return markers.get(`${circleId}:${userId}`) ?? 0;
+      return markers.get(`${circleId}:${userId}:${thread}`) ?? 0;
     },
-    async advance(circleId, userId, seq) {
+    async advance(circleId, userId, seq, thread = "circle") {
       await tick();
-      const key = `${circleId}:${userId}`;
+      const key = `${circleId}:${userId}:${thread}`;
       markers.set(key, Math.max(markers.get(key) ?? 0, seq));
     },
   };

@@ -1,11 +1,10 @@
 import type { AlertsService } from "@kring/domain";
-import { AlertsQuery, CheckinScheduleBody, CircleIdParams, EscalationBody } from "@kring/protocol";
-import type { KringQueues } from "@kring/queues";
+import { AlertsQuery, CircleIdParams, EscalationBody } from "@kring/protocol";
 import { Router } from "express";
 import { parseInput } from "../../http/errors";
 import { currentUserId } from "../auth/require-auth";
 
-export function createAlertsRouter(deps: { alerts: AlertsService; queues: KringQueues }) {
+export function createAlertsRouter(deps: { alerts: AlertsService }) {
   const router = Router();
 
   router.get("/circles/:id/alerts", async (req, res) => {
@@ -29,19 +28,6 @@ export function createAlertsRouter(deps: { alerts: AlertsService; queues: KringQ
     const { id } = parseInput(CircleIdParams, req.params);
     const body = parseInput(EscalationBody, req.body);
     res.json({ escalation: await deps.alerts.setEscalation(currentUserId(res), id, body) });
-  });
-
-  router.get("/circles/:id/checkin-schedule", async (req, res) => {
-    const { id } = parseInput(CircleIdParams, req.params);
-    res.json({ schedule: await deps.alerts.getCheckinSchedule(currentUserId(res), id) });
-  });
-
-  router.put("/circles/:id/checkin-schedule", async (req, res) => {
-    const { id } = parseInput(CircleIdParams, req.params);
-    const body = parseInput(CheckinScheduleBody, req.body);
-    const schedule = await deps.alerts.setCheckinSchedule(currentUserId(res), id, body);
-    await deps.queues.checkins.schedule(id, schedule);
-    res.json({ schedule });
   });
 
   return router;

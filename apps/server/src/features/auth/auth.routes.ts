@@ -3,7 +3,7 @@ import { DeviceTokenBody, LoginBody, RegisterBody } from "@kring/protocol";
 import { type RequestHandler, Router } from "express";
 import { parseInput } from "../../http/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
-import { currentUserId, requireAuth } from "./require-auth";
+import { currentUserId } from "./require-auth";
 import type { TokenService } from "./tokens";
 
 /**
@@ -99,4 +99,3 @@ export function createMeRouter(deps: { users: UserRepository }) {
   return router;
 }
 
-export { requireAuth };

@@ -1,5 +1,5 @@
 import { DomainError } from "@kring/domain";
-import type { Request, RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import type { TokenService } from "./tokens";
 
 /** Verifies `Authorization: Bearer <token>` and puts the user id on res.locals. */
@@ -31,5 +31,3 @@ export function currentSessionId(res: { locals: Record<string, unknown> }): stri
   const sessionId = res.locals.sessionId;
   return typeof sessionId === "string" ? sessionId : undefined;
 }
-
-export type AuthedRequest = Request;

@@ -17,7 +17,7 @@ describe("care circles", () => {
 
     const list = await server.request("GET", "/api/circles", { token });
     expect(list.status).toBe(200);
-    expect(list.body.circles).toEqual([{ ...created.body.circle, unread: 0 }]);
+    expect(list.body.circles).toEqual([{ ...created.body.circle, unread: 0, unreadTeam: 0 }]);
   });
 
   it("invites with a single-use code carrying a role, and lists members", async () => {

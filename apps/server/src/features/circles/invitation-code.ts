@@ -1,7 +1,5 @@
 import { randomInt } from "node:crypto";
-
-// No 0/O or 1/I/L: codes are read aloud and typed by people on phones.
-const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+import { CODE_ALPHABET as ALPHABET } from "@kring/protocol";
 
 /** 16 characters, about 79 bits: unguessable within the rate limits, short enough to dictate. */
 export function generateInvitationCode(): string {
@@ -15,9 +13,4 @@ export function generatePairingCode(): string {
   let code = "";
   for (let i = 0; i < 8; i += 1) code += ALPHABET[randomInt(ALPHABET.length)];
   return code;
-}
-
-/** Accepts what a person types: lower case, spaces or dashes between groups. */
-export function normaliseInvitationCode(input: string): string {
-  return input.replace(/[\s-]/g, "").toUpperCase();
 }

@@ -1,6 +1,6 @@
 import { messageKey } from "@kring/db";
 import type { Message } from "@kring/protocol";
-import { messageHintKey, messageOwnSeqKey, messageWindowKey } from "@kring/queues";
+import { messageHintKey, messageOwnSeqKey, messageWindowKey } from "@kring/redis";
 import { Types } from "mongoose";
 import { collect, sleep, startTestServer, type ClientSocket, type TestServer } from "../../testing/harness";
 

@@ -1,10 +1,9 @@
 import type { MessagesService, RateLimit } from "@kring/domain";
-import { type Message, MessageReadPayload, MessageSendPayload, MessageSyncPayload } from "@kring/protocol";
-import { parseInput } from "../../http/errors";
+import type { Message } from "@kring/protocol";
 import type { Logger } from "@kring/logger";
-import { withAck } from "../../realtime/ack-handler";
+import { onEvent } from "../../realtime/ack-handler";
 import type { WorkGate } from "../../realtime/work-gate";
-import { circleRoom } from "../../realtime/rooms";
+import { threadRoom } from "../../realtime/rooms";
 import type { KringSocket } from "../../realtime/socket-types";
 
 /**
@@ -27,47 +26,35 @@ export function registerMessageHandlers(
 ) {
   const { userId } = socket.data;
 
-  socket.on(
+  onEvent(
+    socket,
     "message:send",
-    withAck(
-      deps.logger,
-      async (payload) => {
-        const input = parseInput(MessageSendPayload, payload);
-        await deps.limits.send.consume(userId);
-        const { message, isNew } = await deps.messages.sendMessage(userId, input);
-        if (isNew) {
-          deps.onMessageStored?.(message);
-          // After the ack is queued: the sender learns its seq first, then everyone else
-          // (including the sender's other devices) gets message:new exactly once.
-          setImmediate(() => socket.to(circleRoom(message.circleId)).emit("message:new", message));
-        }
-        return { message };
-      },
-      deps.gate,
-      (payload) => {
-        const input = MessageSendPayload.safeParse(payload);
-        if (!input.success) return undefined;
-        const { circleId, clientId } = input.data;
-        return { key: `message:send:${userId}:${circleId}:${clientId}`, partition: `message:send:${circleId}` };
-      },
-    ),
+    deps,
+    async (input) => {
+      await deps.limits.send.consume(userId);
+      const { message, isNew } = await deps.messages.sendMessage(userId, input);
+      if (isNew) {
+        deps.onMessageStored?.(message);
+        // After the ack is queued: the sender learns its seq first, then everyone else
+        // (including the sender's other devices) gets message:new exactly once.
+        // A team message goes to the care team's room only: no resident socket is ever in it.
+        setImmediate(() => socket.to(threadRoom(message.circleId, message.thread)).emit("message:new", message));
+      }
+      return { message };
+    },
+    ({ circleId, clientId, thread = "circle" }) => ({
+      key: `message:send:${userId}:${circleId}:${thread}:${clientId}`,
+      partition: `message:send:${circleId}`,
+    }),
   );
 
-  socket.on(
-    "message:sync",
-    withAck(deps.logger, async (payload) => {
-      const input = parseInput(MessageSyncPayload, payload);
-      await deps.limits.sync.consume(userId);
-      return deps.messages.syncMessages(userId, input);
-    }, deps.gate),
-  );
+  onEvent(socket, "message:sync", deps, async (input) => {
+    await deps.limits.sync.consume(userId);
+    return deps.messages.syncMessages(userId, input);
+  });
 
-  socket.on(
-    "message:read",
-    withAck(deps.logger, async (payload) => {
-      const input = parseInput(MessageReadPayload, payload);
-      await deps.messages.markRead(userId, input);
-      return {};
-    }, deps.gate),
-  );
+  onEvent(socket, "message:read", deps, async (input) => {
+    await deps.messages.markRead(userId, input);
+    return {};
+  });
 }

@@ -40,6 +40,7 @@ describe("real-time messaging", () => {
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
         circleId: circle.id,
         seq: 1,
+        thread: "circle",
         clientId: "c-1",
         senderId: family.user.id,
         body: "Ik kom om 3 uur",

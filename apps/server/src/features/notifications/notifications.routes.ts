@@ -1,67 +1,37 @@
-import { DomainError, type DeadLetterRepository, type MembershipRepository, type PreferencesRepository, type PushSubscriptionRepository, requireMembership } from "@kring/domain";
-import {
-  CircleIdParams,
-  DEFAULT_NOTIFICATION_PREFERENCES,
-  NotificationPreferencesBody,
-  PushSubscriptionBody,
-  PushSubscriptionRemoveBody,
-} from "@kring/protocol";
-import { isPublicUrl } from "@kring/outbound";
+import type { NotificationSettingsService } from "@kring/domain";
+import { CircleIdParams, NotificationPreferencesBody, PushSubscriptionBody, PushSubscriptionRemoveBody } from "@kring/protocol";
 import { Router } from "express";
 import { parseInput } from "../../http/errors";
 import { currentUserId } from "../auth/require-auth";
 
-export function createNotificationsRouter(deps: {
-  preferences: PreferencesRepository;
-  pushSubscriptions: PushSubscriptionRepository;
-  deadLetters: DeadLetterRepository;
-  memberships: MembershipRepository;
-}) {
+/** A member's notification settings and push subscriptions; the coordinators' failed notifications. */
+export function createNotificationsRouter(deps: { settings: NotificationSettingsService }) {
   const router = Router();
 
   router.post("/me/push-subscriptions", async (req, res) => {
     const body = parseInput(PushSubscriptionBody, req.body);
-    // The worker checks the resolved address again at every send (DNS can change); this is the
-    // early answer for an endpoint that is plainly not a push service on the internet.
-    if (!(await isPublicUrl(body.endpoint))) {
-      throw new DomainError("validation_failed", "This push endpoint is not a public push service. Subscribe again from the browser.");
-    }
-    await deps.pushSubscriptions.save({ userId: currentUserId(res), endpoint: body.endpoint, keys: body.keys });
+    await deps.settings.subscribePush(currentUserId(res), body);
     res.status(201).json({ ok: true });
   });
 
   router.delete("/me/push-subscriptions", async (req, res) => {
     const body = parseInput(PushSubscriptionRemoveBody, req.body);
-    await deps.pushSubscriptions.remove(currentUserId(res), body.endpoint);
+    await deps.settings.unsubscribePush(currentUserId(res), body.endpoint);
     res.json({ ok: true });
   });
 
   router.get("/me/notification-preferences", async (_req, res) => {
-    const preferences = (await deps.preferences.find(currentUserId(res))) ?? DEFAULT_NOTIFICATION_PREFERENCES;
-    res.json({ preferences });
+    res.json({ preferences: await deps.settings.getPreferences(currentUserId(res)) });
   });
 
   router.put("/me/notification-preferences", async (req, res) => {
-    const userId = currentUserId(res);
     const body = parseInput(NotificationPreferencesBody, req.body);
-    if (body.channels.sms && !body.phone) {
-      throw new DomainError("validation_failed", "Add a phone number to receive text messages.");
-    }
-    const current = (await deps.preferences.find(userId)) ?? DEFAULT_NOTIFICATION_PREFERENCES;
-    const preferences = { ...body, language: body.language ?? current.language };
-    await deps.preferences.save(userId, preferences);
-    res.json({ preferences });
+    res.json({ preferences: await deps.settings.setPreferences(currentUserId(res), body) });
   });
 
-  /** Notifications that ran out of retries, for the circle's coordinators to follow up by phone. */
   router.get("/circles/:id/dead-letters", async (req, res) => {
     const { id } = parseInput(CircleIdParams, req.params);
-    const membership = await requireMembership(deps.memberships, id, currentUserId(res));
-    if (membership.role !== "coordinator") {
-      throw new DomainError("forbidden", "Only a coordinator of this circle can see failed notifications.");
-    }
-    const records = await deps.deadLetters.listForCircle(id, 100);
-    res.json({ deadLetters: records.map((r) => ({ ...r, failedAt: r.failedAt.toISOString() })) });
+    res.json({ deadLetters: await deps.settings.listDeadLetters(currentUserId(res), id) });
   });
 
   return router;

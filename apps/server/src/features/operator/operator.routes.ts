@@ -1,5 +1,5 @@
 import { DomainError } from "@kring/domain";
-import type { KringQueues } from "@kring/queues";
+import type { KringQueues } from "@kring/redis";
 import { type RequestHandler, Router } from "express";
 import { createHash, timingSafeEqual } from "node:crypto";
 

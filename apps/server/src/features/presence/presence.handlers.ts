@@ -1,9 +1,9 @@
-import { DomainError, type MembershipRepository, type RateLimit, requireMembership } from "@kring/domain";
+import { DomainError, type MembershipRepository, type RateLimit, requireMembership, requireThreadAccess } from "@kring/domain";
 import type { Logger } from "@kring/logger";
-import { TypingPayload } from "@kring/protocol";
-import type { PresenceTracker } from "@kring/queues";
+import { clientEventPayloads } from "@kring/protocol";
+import type { PresenceTracker } from "@kring/redis";
 import { parseInput } from "../../http/errors";
-import { circleRoom } from "../../realtime/rooms";
+import { circleRoom, threadRoom } from "../../realtime/rooms";
 import type { KringSocket } from "../../realtime/socket-types";
 import { withAck } from "../../realtime/ack-handler";
 
@@ -54,8 +54,10 @@ export function registerPresenceHandlers(
   });
 
   const handleTyping = async (payload: unknown) => {
-    const input = parseInput(TypingPayload, payload);
-    await requireMembership(deps.memberships, input.circleId, userId);
+    const input = parseInput(clientEventPayloads.typing, payload);
+    const thread = input.thread ?? "circle";
+    const membership = await requireMembership(deps.memberships, input.circleId, userId);
+    requireThreadAccess(membership.role, thread);
     // Best effort: over the limit, the notice is dropped without an error.
     const isAllowed = await deps.typingLimit.consume(userId).then(
       () => true,
@@ -64,7 +66,8 @@ export function registerPresenceHandlers(
         throw error;
       },
     );
-    if (isAllowed) socket.to(circleRoom(input.circleId)).emit("typing", { circleId: input.circleId, userId, name });
+    // Typing in the team thread goes to the care team's room: the resident never sees it.
+    if (isAllowed) socket.to(threadRoom(input.circleId, thread)).emit("typing", { circleId: input.circleId, userId, name, thread });
     return {};
   };
   const withReply = withAck(deps.logger, handleTyping);

@@ -1,11 +1,10 @@
 import { DomainError, type RateLimit, type SessionsService } from "@kring/domain";
-import { CircleIdParams, CreateResidentBody, DeviceParams, PairDeviceBody, PairingCode, ResidentParams, SessionParams } from "@kring/protocol";
+import { CircleIdParams, normaliseCode, CreateResidentBody, DeviceParams, PairDeviceBody, PairingCode, ResidentParams, SessionParams } from "@kring/protocol";
 import { type RequestHandler, Router } from "express";
 import { parseInput } from "../../http/errors";
 import type { RealtimeRooms } from "../../realtime/rooms";
 import { currentSessionId, currentUserId } from "../auth/require-auth";
 import type { TokenService } from "../auth/tokens";
-import { normaliseInvitationCode } from "../circles/invitation-code";
 
 /** Mounted under /api behind requireAuth: the coordinator's side of residents and their tablets. */
 export function createResidentsRouter(deps: { sessions: SessionsService; rooms: RealtimeRooms }) {
@@ -69,7 +68,7 @@ export function createPairingRouter(deps: {
   const router = Router();
   router.post("/api/devices/pair", deps.limitByIp, async (req, res) => {
     const body = parseInput(PairDeviceBody, req.body);
-    const code = normaliseInvitationCode(body.code);
+    const code = normaliseCode(body.code);
     await deps.limits.pairingGlobal.consume("all");
     await deps.limits.pairingCode.consume(code.slice(0, 32));
     if (!PairingCode.safeParse(code).success) {

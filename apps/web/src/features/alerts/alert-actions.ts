@@ -1,4 +1,4 @@
-import { AlertsResponse, type Alert } from "@kring/protocol";
+import { AlertsResponse, type Alert, type ErrorBody } from "@kring/protocol";
 import { api } from "../../lib/api";
 import { ACK_TIMEOUT_MS, currentSocket } from "../../lib/socket";
 import { useAlertsStore } from "./alerts.store";
@@ -10,6 +10,8 @@ export class AlertActionError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** On a lost claim race: who is already on it. */
+    readonly claimedBy?: { userId: string; name: string },
   ) {
     super(message);
   }
@@ -27,12 +29,12 @@ export async function loadInbox(): Promise<void> {
   }
 }
 
-async function acknowledged(send: () => Promise<{ ok: true; alert: Alert } | { ok: false; error: { code: string; message: string } }>) {
+async function acknowledged(send: () => Promise<{ ok: true; alert: Alert } | { ok: false; error: ErrorBody }>) {
   if (!currentSocket()?.connected) throw new AlertActionError("network", "Not connected.");
   const ack = await send().catch(() => {
     throw new AlertActionError("network", "No answer from Kring.");
   });
-  if (!ack.ok) throw new AlertActionError(ack.error.code, ack.error.message);
+  if (!ack.ok) throw new AlertActionError(ack.error.code, ack.error.message, ack.error.claimedBy);
   useAlertsStore.getState().upsert(ack.alert);
 }
 

@@ -1,10 +1,13 @@
 import type { Alert } from "@kring/protocol";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { memberName, useCirclesStore } from "../circles/circles.store";
-import { formatDateTime, formatList } from "../i18n/format";
+import { formatDateTime, formatList, formatMessageTime } from "../i18n/format";
 import { useT } from "../i18n/use-t";
 import { useSessionStore } from "../session/session.store";
 import { AlertActionError, claimAlert, resolveAlert } from "./alert-actions";
+import { useSeenAlertsStore } from "./alert-banner";
+import { alertResident, ResidentContact } from "./resident-contact";
+import { FormError } from "../../ui/form-field";
 
 /** One alert with what can be done about it: "I'm on it" while nobody is, then "resolved". */
 export function AlertCard({ alert, showCircle }: { alert: Alert; showCircle: boolean }) {
@@ -19,10 +22,10 @@ export function AlertCard({ alert, showCircle }: { alert: Alert; showCircle: boo
   const [isBusy, setIsBusy] = useState(false);
 
   useEffect(() => {
-    if (members) {
-      useCirclesStore.getState().ensureMembers(alert.circleId, [alert.raisedBy, alert.claimedBy, ...alert.paged.map((p) => p.userId)]);
-    }
-  }, [alert, members]);
+    // Unknown members (or a list not loaded yet, in the inbox across circles): names and the
+    // resident's phone and address come with the member list.
+    useCirclesStore.getState().ensureMembers(alert.circleId, [alert.raisedBy, alert.claimedBy, ...alert.paged.map((p) => p.userId)]);
+  }, [alert]);
 
   const nameOf = (id: string | null) => (id === userId ? t("you") : (memberName(members, id) ?? t("someone")));
   const raisedBy = alert.raisedBy === null ? t("kringItself") : nameOf(alert.raisedBy);
@@ -42,12 +45,17 @@ export function AlertCard({ alert, showCircle }: { alert: Alert; showCircle: boo
     try {
       await action();
     } catch (caught) {
+      const code = caught instanceof AlertActionError ? caught.code : undefined;
       setError(
-        caught instanceof AlertActionError && caught.code === "network"
+        code === "network"
           ? t("errorNetwork")
-          : caught instanceof AlertActionError && caught.code === "forbidden"
+          : code === "forbidden"
             ? t("errorForbidden")
-            : t("errorGeneric"),
+            : code === "conflict"
+              ? caught instanceof AlertActionError && caught.claimedBy
+                ? t("alertAlreadyClaimed", { name: caught.claimedBy.name })
+                : t("alertAlreadyHandled")
+              : t("errorGeneric"),
       );
     } finally {
       setIsBusy(false);
@@ -74,19 +82,20 @@ export function AlertCard({ alert, showCircle }: { alert: Alert; showCircle: boo
       {paged.length > 0 && alert.status !== "resolved" ? (
         <p className="alert-card-paged">{t("alertPaged", { names: formatList(paged, locale) })}</p>
       ) : null}
+      <ResidentContact resident={alertResident(alert, members)} />
+      <AlertTimeline alert={alert} nameOf={(id) => memberName(members, id) ?? t("someone")} />
       {alert.note ? <p>{t("alertNote", { note: alert.note })}</p> : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError text={error} />
       <div className="alert-card-actions">
         {canClaim ? (
           <button
             type="button"
             className="button button-urgent"
             disabled={isBusy}
-            onClick={() => void run(() => claimAlert(alert.id))}
+            onClick={() => {
+              useSeenAlertsStore.getState().markSeen(alert.id);
+              void run(() => claimAlert(alert.id));
+            }}
           >
             {t("claimAlert")}
           </button>
@@ -102,5 +111,40 @@ export function AlertCard({ alert, showCircle }: { alert: Alert; showCircle: boo
         ) : null}
       </div>
     </article>
+  );
+}
+
+/** Raised, paged, claimed, resolved: by whom (names, also one's own: a record) and when, from the alert's history. */
+function AlertTimeline({ alert, nameOf }: { alert: Alert; nameOf: (id: string | null) => string }) {
+  const { t, locale } = useT();
+  const labelId = useId();
+  const text = (entry: Alert["history"][number]) => {
+    switch (entry.type) {
+      case "raised":
+        return entry.userId === null ? t("timeline_raisedByKring") : t("timeline_raised", { name: nameOf(entry.userId) });
+      case "paged":
+        return t("timeline_paged", { name: nameOf(entry.userId) });
+      case "unanswered":
+        return t("timeline_unanswered");
+      case "claimed":
+        return t("timeline_claimed", { name: nameOf(entry.userId) });
+      case "resolved":
+        return t("timeline_resolved", { name: nameOf(entry.userId) });
+    }
+  };
+  return (
+    <>
+      <h3 id={labelId} className="visually-hidden">
+        {t("timelineLabel")}
+      </h3>
+      <ol className="alert-timeline" aria-labelledby={labelId}>
+        {alert.history.map((entry, index) => (
+          <li key={`${entry.type}-${entry.userId ?? ""}-${index}`}>
+            <time dateTime={entry.at}>{formatMessageTime(entry.at, locale)}</time>
+            {text(entry)}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

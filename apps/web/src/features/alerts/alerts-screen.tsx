@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from "react";
-import { Page } from "../../app/page";
+import { Page } from "../../navigation/page";
 import { useCirclesStore } from "../circles/circles.store";
 import { useT } from "../i18n/use-t";
 import { AlertCard } from "./alert-card";

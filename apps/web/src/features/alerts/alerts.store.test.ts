@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import type { Alert } from "@kring/protocol";
 import { setSocketForTests } from "../../lib/socket";
+import { fakeAlert } from "../../testing/fake-alert";
 import { FakeSocket, fakeId } from "../../testing/fake-socket";
 import { sortForInbox } from "./alert-actions";
 import { selectResidentAlert, useAlertsStore } from "./alerts.store";
@@ -10,23 +11,7 @@ const marc = fakeId();
 const circleId = fakeId();
 
 function alert(overrides: Partial<Alert> = {}): Alert {
-  return {
-    id: fakeId(),
-    circleId,
-    kind: "help",
-    status: "open",
-    raisedBy: me,
-    clientId: null,
-    createdAt: "2026-11-24T10:00:00.000Z",
-    paged: [],
-    claimedBy: null,
-    claimedAt: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    note: null,
-    history: [{ type: "raised", at: "2026-11-24T10:00:00.000Z", userId: me }],
-    ...overrides,
-  };
+  return fakeAlert({ circleId, raisedBy: me }, overrides);
 }
 
 beforeEach(() => {
@@ -114,4 +99,36 @@ it("sends the daily check-in when the connection comes back", async () => {
   socket.handle("checkin:ok", () => ({ ok: true, checkin: { circleId, date: "2026-11-24", at: "2026-11-24T08:00:00.000Z", by: me } }));
   await useAlertsStore.getState().flushPending();
   expect(useAlertsStore.getState().checkin).toMatchObject({ status: "done", at: "2026-11-24T08:00:00.000Z" });
+});
+
+it("shows a page that arrives twice (a ladder step run again after a worker crash) once", () => {
+  useAlertsStore.getState().start(me);
+  const page = {
+    id: `${fakeId()}:${me}`,
+    kind: "alert_page" as const,
+    circleId,
+    alertId: fakeId(),
+    text: "New alert in Anna's circle",
+    urgent: true,
+    at: "2026-11-24T10:00:00.000Z",
+  };
+  useAlertsStore.getState().addNotice(page);
+  useAlertsStore.getState().addNotice({ ...page, at: "2026-11-24T10:00:00.200Z" });
+  expect(useAlertsStore.getState().notices.filter((n) => n.id === page.id)).toHaveLength(1);
+});
+
+it("replaces a Help refused for good with the next press (a new clientId), in the queue and on disk", async () => {
+  useAlertsStore.getState().start(me);
+  const socket = new FakeSocket().handle("alert:raise", () => ({ ok: false, error: { code: "forbidden", message: "no" } }));
+  setSocketForTests(socket.asSocket());
+  const refused = useAlertsStore.getState().raise(circleId, "help");
+  await useAlertsStore.getState().flushPending();
+  expect(useAlertsStore.getState().pendingRaises).toMatchObject([{ clientId: refused?.clientId, status: "failed" }]);
+
+  socket.connected = false;
+  const again = useAlertsStore.getState().raise(circleId, "help");
+  expect(again?.clientId).not.toBe(refused?.clientId);
+  expect(useAlertsStore.getState().pendingRaises.map((p) => p.clientId)).toEqual([again?.clientId]);
+  const onDisk = JSON.parse(localStorage.getItem(`kring.pending-alerts.${me}`) ?? "[]") as Array<{ clientId: string }>;
+  expect(onDisk.map((p) => p.clientId)).toEqual([again?.clientId]);
 });

@@ -1,25 +1,36 @@
-import { AlertsResponse, type Alert, type AlertKind, type Notification } from "@kring/protocol";
+import type { Alert, AlertKind, Notification } from "@kring/protocol";
 import { create } from "zustand";
 import { api } from "../../lib/api";
+import { AlertsResponse } from "../../lib/answer-shapes";
 import { createClientId } from "../../lib/client-id";
+import { createOutbox, RETRY_PAUSE_MS, type OutboxEntry } from "../../lib/outbox";
 import { ACK_TIMEOUT_MS, currentSocket } from "../../lib/socket";
-import { readStored, writeStored } from "../../lib/storage";
+import { fetchCheckinToday } from "../../lib/checkins";
 
-// A resident's "I need help" must never be lost: like messages, a raise goes into a persisted
-// queue with its clientId and is sent (idempotently) as soon as the socket is connected.
+// A resident's "I need help" must never be lost: like messages, a raise goes into the persisted
+// outbox (lib/outbox.ts) with its clientId and is sent (idempotently) as soon as the socket is
+// connected; "being called" shows only once the server's ack (or an alert:update) brought the alert.
 
 export type RaisableKind = Extract<AlertKind, "help" | "call_me">;
 
-export type PendingRaise = {
-  clientId: string;
+/** `retry: "busy"` is why it is not out yet while connected (no ack, or the server asked to wait). */
+type PendingRaise = OutboxEntry & {
   circleId: string;
   kind: RaisableKind;
   raisedBy: string;
   createdAt: string;
-  status: "waiting" | "sending" | "failed";
+  /** "I pressed by mistake" came after it may have been stored: cancel it as soon as it is known. */
+  isCancelRequested?: boolean;
 };
 
-export type CheckinState = { status: "idle" | "waiting" | "sending" | "done" | "failed"; circleId?: string; at?: string };
+/** What "I pressed by mistake" did, for the words under the Help button. */
+type CancelState = {
+  status: "idle" | "sending" | "done" | "too_late" | "offline" | "failed";
+  circleId?: string;
+  kind?: RaisableKind;
+};
+
+type CheckinState = { status: "idle" | "waiting" | "sending" | "done" | "failed"; circleId?: string; at?: string };
 
 type LoadState = "idle" | "loading" | "loaded" | "failed";
 
@@ -31,38 +42,35 @@ type AlertsState = {
   /** In-app pages (`notification` events) not yet dismissed. */
   notices: Notification[];
   checkin: CheckinState;
+  cancel: CancelState;
   start(userId: string): void;
   loadCircleAlerts(circleId: string): Promise<void>;
   upsert(alert: Alert | Alert[]): void;
   raise(circleId: string, kind: RaisableKind): PendingRaise | undefined;
   flushPending(): Promise<void>;
   checkIn(circleId: string): Promise<void>;
+  /** Today's check-in from the server (after a reload the tablet still knows it said "I'm OK"). */
+  loadCheckinToday(circleId: string): Promise<void>;
+  /** "I pressed by mistake": drops a raise not sent yet, or cancels the stored alert. */
+  cancelRaise(circleId: string, kind: RaisableKind): Promise<void>;
   addNotice(notification: Notification): void;
   reset(): void;
 };
 
-function pendingKey(userId: string): string {
-  return `kring.pending-alerts.${userId}`;
-}
-
-function parsePending(value: unknown): PendingRaise[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.flatMap((item: unknown): PendingRaise[] => {
-    if (typeof item !== "object" || item === null) return [];
-    const r = item as Record<string, unknown>;
-    if (typeof r.clientId !== "string" || typeof r.circleId !== "string" || typeof r.raisedBy !== "string") return [];
-    if (r.kind !== "help" && r.kind !== "call_me") return [];
-    return [
-      {
-        clientId: r.clientId,
-        circleId: r.circleId,
-        kind: r.kind,
-        raisedBy: r.raisedBy,
-        createdAt: typeof r.createdAt === "string" ? r.createdAt : new Date().toISOString(),
-        status: "waiting",
-      },
-    ];
-  });
+/** One raise of a persisted queue (`kring.pending-alerts.<userId>`); after a reload every raise is tried again. */
+function parsePendingRaise(r: Record<string, unknown> & { clientId: string }): PendingRaise | undefined {
+  if (typeof r.circleId !== "string" || typeof r.raisedBy !== "string") return undefined;
+  if (r.kind !== "help" && r.kind !== "call_me") return undefined;
+  return {
+    clientId: r.clientId,
+    circleId: r.circleId,
+    kind: r.kind,
+    raisedBy: r.raisedBy,
+    createdAt: typeof r.createdAt === "string" ? r.createdAt : new Date().toISOString(),
+    status: "waiting",
+    ...(r.wasSent === true ? { wasSent: true } : {}),
+    ...(r.isCancelRequested === true ? { isCancelRequested: true } : {}),
+  };
 }
 
 /** Alerts are event-sourced on the server: the version with the longer history is the newer one. */
@@ -70,25 +78,30 @@ function isNewer(candidate: Alert, existing: Alert | undefined): boolean {
   return existing === undefined || candidate.history.length >= existing.history.length;
 }
 
-let isFlushing = false;
-let retryTimer: ReturnType<typeof setTimeout> | undefined;
-/** When a refusal names no wait (an older server). */
-const RETRY_PAUSE_MS = 1_000;
-
 const initial = {
   alertsById: {} as Record<string, Alert>,
   inboxState: "idle" as LoadState,
   pendingRaises: [] as PendingRaise[],
   notices: [] as Notification[],
   checkin: { status: "idle" } as CheckinState,
+  cancel: { status: "idle" } as CancelState,
 };
 
 export const useAlertsStore = create<AlertsState>()((set, get) => {
-  const setPending = (update: (pending: PendingRaise[]) => PendingRaise[]) => {
-    set((state) => ({ pendingRaises: update(state.pendingRaises) }));
-    const { userId, pendingRaises } = get();
-    if (userId !== undefined) writeStored(pendingKey(userId), pendingRaises);
-  };
+  const raises = createOutbox<PendingRaise, { alert: Alert }>({
+    storagePrefix: "kring.pending-alerts.",
+    parseEntry: parsePendingRaise,
+    userId: () => get().userId,
+    entries: () => get().pendingRaises,
+    setEntries: (pendingRaises) => set({ pendingRaises }),
+    emit: (socket, raise) => socket.emitWithAck("alert:raise", { circleId: raise.circleId, kind: raise.kind, clientId: raise.clientId }),
+    // upsertMany drops the raise and cancels it if it was taken back meanwhile.
+    accept: (_raise, answer) => upsertMany([answer.alert]),
+    // Help is urgent: an unanswered raise is tried again sooner than a message.
+    retryAfterTimeoutMs: RETRY_PAUSE_MS,
+    // A waiting check-in goes out with the retry too.
+    onRetryDue: () => void get().flushPending(),
+  });
   const upsertMany = (alerts: Alert[]) => {
     set((state) => {
       const alertsById = { ...state.alertsById };
@@ -96,19 +109,41 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
       return { alertsById };
     });
     const raisedClientIds = new Set(alerts.map((a) => a.clientId).filter((id): id is string => id !== null));
-    if (get().pendingRaises.some((p) => raisedClientIds.has(p.clientId))) {
-      setPending((pending) => pending.filter((p) => !raisedClientIds.has(p.clientId)));
+    const stored = get().pendingRaises.filter((p) => raisedClientIds.has(p.clientId));
+    if (stored.length > 0) {
+      raises.drop((p) => raisedClientIds.has(p.clientId));
+      // Taken back while its fate was unknown: now that the server has it, cancel it (whichever
+      // path told us first: the raise's ack, an alert:update or a reload of the circle's alerts).
+      for (const raise of stored.filter((p) => p.isCancelRequested)) {
+        const alert = alerts.find((a) => a.clientId === raise.clientId);
+        if (alert && isActiveAlert(alert)) void cancelAlert(alert);
+      }
     }
   };
 
-  // A busy server answers `unavailable` (or `rate_limited`) with the wait it wants; the raise stays
-  // queued and is resent with the same clientId after that wait (or at the next connect, if sooner).
-  const scheduleRetry = (delayMs: number) => {
-    if (retryTimer !== undefined) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void get().flushPending();
-    }, delayMs);
+  const cancelAlert = async (alert: Alert) => {
+    const about = { circleId: alert.circleId, kind: alert.kind as RaisableKind };
+    const socket = currentSocket();
+    if (!socket?.connected) {
+      set({ cancel: { status: "offline", ...about } });
+      return;
+    }
+    set({ cancel: { status: "sending", ...about } });
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("alert:cancel", { alertId: alert.id });
+      if (ack.ok) {
+        upsertMany([ack.alert]);
+        set({ cancel: { status: "done", ...about } });
+      } else if (ack.error.code === "conflict") {
+        // Already resolved (someone was quicker): nothing is being called any more.
+        set({ cancel: { status: "done", ...about } });
+        void get().loadCircleAlerts(alert.circleId).catch(() => undefined);
+      } else {
+        set({ cancel: { status: ack.error.code === "forbidden" ? "too_late" : "failed", ...about } });
+      }
+    } catch {
+      set({ cancel: { status: "failed", ...about } });
+    }
   };
 
   return {
@@ -117,7 +152,7 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
 
     start(userId) {
       if (get().userId === userId) return;
-      set({ userId, ...initial, pendingRaises: readStored(pendingKey(userId), parsePending) ?? [] });
+      set({ userId, ...initial, pendingRaises: raises.load(userId) });
     },
 
     async loadCircleAlerts(circleId) {
@@ -140,47 +175,19 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
         createdAt: new Date().toISOString(),
         status: "waiting",
       };
-      setPending((list) => [...list, pending]);
+      set({ cancel: { status: "idle" } });
+      // Pressed again after a refusal: the new press replaces the failed one (a new clientId).
+      raises.drop((p) => p.circleId === circleId && p.kind === kind && p.status === "failed");
+      raises.add(pending);
       void get().flushPending();
       return pending;
     },
 
     async flushPending() {
-      const socket = currentSocket();
-      if (isFlushing || !socket?.connected) return;
-      isFlushing = true;
-      try {
-        for (;;) {
-          const item = get().pendingRaises.find((p) => p.status === "waiting");
-          if (!item || !socket.connected) break;
-          setPending((list) => list.map((p) => (p.clientId === item.clientId ? { ...p, status: "sending" } : p)));
-          let ack;
-          try {
-            ack = await socket
-              .timeout(ACK_TIMEOUT_MS)
-              .emitWithAck("alert:raise", { circleId: item.circleId, kind: item.kind, clientId: item.clientId });
-          } catch {
-            setPending((list) => list.map((p) => (p.clientId === item.clientId ? { ...p, status: "waiting" } : p)));
-            break;
-          }
-          if (ack.ok) {
-            upsertMany([ack.alert]);
-          } else {
-            const retryLater = ack.error.code === "rate_limited" || ack.error.code === "unavailable";
-            setPending((list) =>
-              list.map((p) => (p.clientId === item.clientId ? { ...p, status: retryLater ? "waiting" : "failed" } : p)),
-            );
-            if (retryLater) {
-              scheduleRetry(ack.error.retryAfterMs ?? RETRY_PAUSE_MS);
-              break;
-            }
-          }
-        }
-        const { checkin } = get();
-        if (checkin.status === "waiting" && checkin.circleId !== undefined) await get().checkIn(checkin.circleId);
-      } finally {
-        isFlushing = false;
-      }
+      // The raises first (a flush already running is awaited), then a check-in waiting for the connection.
+      await raises.flush();
+      const { checkin } = get();
+      if (checkin.status === "waiting" && checkin.circleId !== undefined && currentSocket()?.connected) await get().checkIn(checkin.circleId);
     },
 
     async checkIn(circleId) {
@@ -197,7 +204,7 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
           set({ checkin: { status: "done", circleId, at: ack.checkin.at } });
         } else if (ack.error.code === "unavailable" || ack.error.code === "rate_limited") {
           set({ checkin: { status: "waiting", circleId } });
-          scheduleRetry(ack.error.retryAfterMs ?? RETRY_PAUSE_MS);
+          raises.scheduleRetry(ack.error.retryAfterMs ?? RETRY_PAUSE_MS);
         } else {
           set({ checkin: { status: "failed", circleId } });
         }
@@ -206,13 +213,40 @@ export const useAlertsStore = create<AlertsState>()((set, get) => {
       }
     },
 
+    async loadCheckinToday(circleId) {
+      const { at } = await fetchCheckinToday(circleId);
+      // Never overwrite a press in progress; show a stored one after a reload.
+      if (at === undefined) return;
+      set((state) =>
+        state.checkin.status === "idle" || state.checkin.circleId !== circleId ? { checkin: { status: "done", circleId, at } } : {},
+      );
+    },
+
+    async cancelRaise(circleId, kind) {
+      const pending = get().pendingRaises.find((p) => p.circleId === circleId && p.kind === kind);
+      if (pending && (!pending.wasSent || pending.status === "failed")) {
+        // Never sent (or refused): nobody was called, so dropping it from the queue is the whole cancel.
+        raises.drop((p) => p.clientId === pending.clientId);
+        set({ cancel: { status: "done", circleId, kind } });
+        return;
+      }
+      if (pending) {
+        // Sent without an answer yet: it may be stored. It stays queued (the resend returns the
+        // stored alert, or stores it) and is cancelled as soon as the server has acknowledged it.
+        raises.update(pending.clientId, { isCancelRequested: true });
+        set({ cancel: { status: "sending", circleId, kind } });
+        return;
+      }
+      const { alert } = selectResidentAlert(get(), circleId, kind);
+      if (alert) await cancelAlert(alert);
+    },
+
     addNotice(notification) {
       set((state) => ({ notices: [...state.notices.filter((n) => n.id !== notification.id), notification].slice(-5) }));
     },
 
     reset() {
-      if (retryTimer !== undefined) clearTimeout(retryTimer);
-      retryTimer = undefined;
+      raises.stop();
       set({ userId: undefined, ...initial });
     },
   };

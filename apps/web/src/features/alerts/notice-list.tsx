@@ -1,7 +1,8 @@
-import { Link } from "../../app/link";
-import { paths } from "../../app/router";
+import { Link } from "../../navigation/link";
+import { notificationPath } from "./notification-path";
 import { useT } from "../i18n/use-t";
 import { dismissNotice } from "./alert-actions";
+import { useBannerAlerts } from "./alert-banner";
 import { useAlertsStore } from "./alerts.store";
 
 /**
@@ -10,32 +11,36 @@ import { useAlertsStore } from "./alerts.store";
  */
 export function NoticeList() {
   const { t } = useT();
-  const notices = useAlertsStore((state) => state.notices);
+  const all = useAlertsStore((state) => state.notices);
+  // A page for an alert the banner already shows would say the same thing twice.
+  const inBanner = new Set(useBannerAlerts().map((alert) => alert.id));
+  const notices = all.filter((notice) => notice.alertId === null || !inBanner.has(notice.alertId));
   return (
     <div className="notices">
       <div role="alert" className="notice-region">
         {notices
           .filter((n) => n.urgent)
           .map((notice) => (
-            <Notice key={notice.id} id={notice.id} text={notice.text} urgent t={t} />
+            <Notice key={notice.id} id={notice.id} text={notice.text} to={notificationPath(notice)} urgent t={t} />
           ))}
       </div>
       <div role="status" className="notice-region">
         {notices
           .filter((n) => !n.urgent)
           .map((notice) => (
-            <Notice key={notice.id} id={notice.id} text={notice.text} urgent={false} t={t} />
+            <Notice key={notice.id} id={notice.id} text={notice.text} to={notificationPath(notice)} urgent={false} t={t} />
           ))}
       </div>
     </div>
   );
 }
 
-function Notice({ id, text, urgent, t }: { id: string; text: string; urgent: boolean; t: ReturnType<typeof useT>["t"] }) {
+function Notice({ id, text, to, urgent, t }: { id: string; text: string; to: string; urgent: boolean; t: ReturnType<typeof useT>["t"] }) {
   return (
     <div className={urgent ? "notice notice-urgent" : "notice"}>
       <p>{text}</p>
-      <Link to={paths.alerts} className="button button-small" onClick={() => dismissNotice(id)}>
+      {/* The notice's own screen: the alert, the circle's settings (a ladder change) or its conversation. */}
+      <Link to={to} className="button button-small" onClick={() => dismissNotice(id)}>
         {t("openInbox")}
       </Link>
       <button type="button" className="button button-small button-secondary" onClick={() => dismissNotice(id)}>

@@ -2,10 +2,12 @@ import {
   CircleResponse,
   InvitationPreviewResponse,
   InvitationResponse,
+  InvitationsResponse,
   PresenceResponse,
   type CircleWithUnread,
   type InvitationPreview,
   type InvitationRole,
+  normaliseCode,
 } from "@kring/protocol";
 import { api } from "../../lib/api";
 import { useCirclesStore } from "./circles.store";
@@ -17,10 +19,11 @@ export async function createCircle(name: string): Promise<CircleWithUnread> {
   const { circle } = await api.post("/api/circles", { name }, CircleResponse);
   const created = { ...circle, unread: 0 };
   useCirclesStore.setState((state) => ({ circles: [...state.circles, created] }));
+  // The server says which threads the creator may read (unreadTeam): the care-team tab follows it.
+  void useCirclesStore.getState().loadCircles().catch(() => undefined);
   return created;
 }
 
-const normaliseCode = (code: string) => code.replace(/[\s-]/g, "").toUpperCase();
 
 /** Which circle and role a code is for, shown before the person joins. */
 export async function previewInvitation(code: string): Promise<InvitationPreview> {
@@ -40,6 +43,21 @@ export async function acceptInvitation(code: string): Promise<CircleWithUnread> 
 
 export function createInvitation(circleId: string, role: InvitationRole): Promise<InvitationResponse> {
   return api.post(`/api/circles/${circleId}/invitations`, { role }, InvitationResponse);
+}
+
+/** The circle's pending invitations, newest first (coordinators). */
+export async function listInvitations(circleId: string): Promise<InvitationResponse[]> {
+  return (await api.get(`/api/circles/${circleId}/invitations`, InvitationsResponse)).invitations;
+}
+
+/** Withdraws a code: whoever has it can no longer join with it. */
+export async function revokeInvitation(circleId: string, code: string): Promise<void> {
+  await api.delete(`/api/circles/${circleId}/invitations/${encodeURIComponent(code)}`);
+}
+
+/** Kring mails the link to `email`, in `language`. */
+export async function emailInvitation(circleId: string, code: string, email: string, language: string): Promise<void> {
+  await api.post(`/api/circles/${circleId}/invitations/${encodeURIComponent(code)}/email`, { email, language });
 }
 
 export async function loadPresence(circleId: string): Promise<void> {

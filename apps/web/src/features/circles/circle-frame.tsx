@@ -1,11 +1,11 @@
 import type { ReactNode } from "react";
-import { Link } from "../../app/link";
-import { Page } from "../../app/page";
-import { paths } from "../../app/router";
+import { Link } from "../../navigation/link";
+import { Page } from "../../navigation/page";
+import { paths } from "../../navigation/router";
 import { useT } from "../i18n/use-t";
 import { useCirclesStore } from "./circles.store";
 
-export type CircleTab = "conversation" | "members" | "settings";
+type CircleTab = "conversation" | "members" | "settings" | "calendar" | "access-log";
 
 /** The circle's name as the page heading, and its sections as links (the current one marked). */
 export function CircleFrame({ circleId, tab, children }: { circleId: string; tab: CircleTab; children: ReactNode }) {
@@ -24,7 +24,14 @@ export function CircleFrame({ circleId, tab, children }: { circleId: string; tab
   const tabs: Array<{ id: CircleTab; to: string; label: string }> = [
     { id: "conversation", to: paths.conversation(circleId), label: t("tabConversation") },
     { id: "members", to: paths.members(circleId), label: t("tabMembers") },
+    { id: "calendar", to: paths.calendar(circleId), label: t("tabCalendar") },
   ];
+  // A volunteer reads no conversation of the circle (issue #11): only its members.
+  if (circle.myRole === "volunteer") tabs.shift();
+  // Who looked (issue #11): the roles that may read the access log; professionals and volunteers may not.
+  if (circle.myRole === "family" || circle.myRole === "coordinator" || circle.myRole === "resident") {
+    tabs.push({ id: "access-log", to: paths.accessLog(circleId), label: t("tabAccessLog") });
+  }
   if (circle.myRole === "coordinator") {
     tabs.push({ id: "settings", to: paths.circleSettings(circleId), label: t("tabCircleSettings") });
   }

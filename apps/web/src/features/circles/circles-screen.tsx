@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from "react";
-import { Link } from "../../app/link";
-import { Page } from "../../app/page";
-import { navigate, paths } from "../../app/router";
+import { useEffect, useState, type FormEvent } from "react";
+import { Link } from "../../navigation/link";
+import { Page } from "../../navigation/page";
+import { navigate, paths } from "../../navigation/router";
 import { errorKey } from "../../ui/error-text";
 import { FormField } from "../../ui/form-field";
 import { formatDateTime } from "../i18n/format";
@@ -21,10 +21,11 @@ export function CirclesScreen() {
       <ul className="circle-list">
         {circles.map((circle) => (
           <li key={circle.id}>
-            <Link to={paths.conversation(circle.id)} className="circle-link">
+            <Link to={circle.myRole === "volunteer" ? paths.members(circle.id) : paths.conversation(circle.id)} className="circle-link">
               <span className="circle-link-name">{circle.name}</span>
               <span className="circle-link-role">{t(`role_${circle.myRole}`)}</span>
               {circle.unread > 0 ? <span className="badge">{tPlural("unread", circle.unread)}</span> : null}
+              {(circle.unreadTeam ?? 0) > 0 ? <span className="badge">{tPlural("unreadTeam", circle.unreadTeam ?? 0)}</span> : null}
             </Link>
           </li>
         ))}
@@ -68,9 +69,9 @@ function CreateCircleForm() {
  * Joining takes two steps: the code first shows which circle it is for and with which role, and
  * only "Join" accepts it. Nobody joins a circle (or takes a role) they did not see.
  */
-function JoinCircleForm() {
+function JoinCircleForm({ initialCode = "" }: { initialCode?: string }) {
   const { t, locale } = useT();
-  const [code, setCode] = useState("");
+  const [code, setCode] = useState(initialCode);
   const [error, setError] = useState<string>();
   const [preview, setPreview] = useState<InvitationPreview>();
   const showError = (caught: unknown) =>
@@ -85,6 +86,13 @@ function JoinCircleForm() {
       showError(caught);
     }
   };
+  // An invitation link (`/join/<code>`) shows what the code is for at once; joining still takes "Join".
+  useEffect(() => {
+    if (initialCode === "") return;
+    previewInvitation(initialCode).then(setPreview, showError);
+    // Once per link.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initialCode]);
   const join = async () => {
     try {
       const circle = await acceptInvitation(code);
@@ -135,5 +143,15 @@ function JoinCircleForm() {
         {t("joinCircle")}
       </button>
     </form>
+  );
+}
+
+/** `/join/<code>`: an invitation link opened (after signing in, if needed). */
+export function JoinScreen({ code }: { code: string }) {
+  const { t } = useT();
+  return (
+    <Page title={t("joinCircleTitle")}>
+      <JoinCircleForm initialCode={code} />
+    </Page>
   );
 }

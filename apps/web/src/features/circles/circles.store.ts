@@ -1,6 +1,13 @@
-import { CirclesResponse, MembersResponse, type CircleWithUnread, type Member, type PresenceEntry, type PresenceEvent } from "@kring/protocol";
+import {
+  type CircleWithUnread,
+  type Member,
+  type MessageThread,
+  type PresenceEntry,
+  type PresenceEvent,
+} from "@kring/protocol";
 import { create } from "zustand";
 import { api } from "../../lib/api";
+import { CirclesResponse, MembersResponse } from "../../lib/answer-shapes";
 import { readStored, writeStored } from "../../lib/storage";
 
 type LoadState = "idle" | "loading" | "loaded" | "failed";
@@ -12,6 +19,8 @@ type CirclesState = {
   presenceByCircle: Record<string, Record<string, PresenceEntry>>;
   /** The circle whose conversation is on screen: its new messages are read, not unread. */
   visibleCircleId: string | undefined;
+  /** Which of its threads is on screen (a team message while the circle thread shows is unread). */
+  visibleThread: MessageThread;
   /** Where this user's circle list is cached, so a tablet that reloads offline still shows its buttons. */
   cacheKey: string | undefined;
   hydrate(userId: string): void;
@@ -20,9 +29,9 @@ type CirclesState = {
   /** Reloads the member list when someone in it is unknown (they joined after it was loaded). */
   ensureMembers(circleId: string, userIds: Array<string | null>): void;
   applyPresence(event: PresenceEvent): void;
-  setUnread(circleId: string, unread: number): void;
-  addUnread(circleId: string): void;
-  setVisibleCircle(circleId: string | undefined): void;
+  setUnread(circleId: string, unread: number, thread?: MessageThread): void;
+  addUnread(circleId: string, thread?: MessageThread): void;
+  setVisibleCircle(circleId: string | undefined, thread?: MessageThread): void;
   reset(): void;
 };
 
@@ -32,6 +41,7 @@ const initialState = {
   membersByCircle: {} as Record<string, Member[]>,
   presenceByCircle: {} as Record<string, Record<string, PresenceEntry>>,
   visibleCircleId: undefined as string | undefined,
+  visibleThread: "circle" as MessageThread,
   cacheKey: undefined as string | undefined,
 };
 
@@ -57,8 +67,8 @@ export const useCirclesStore = create<CirclesState>()((set, get) => ({
     set((state) => ({ loadState: state.loadState === "loaded" ? "loaded" : "loading" }));
     try {
       const { circles } = await api.get("/api/circles", CirclesResponse);
-      const visible = get().visibleCircleId;
-      set({ circles: circles.map((c) => (c.id === visible ? { ...c, unread: 0 } : c)), loadState: "loaded" });
+      const { visibleCircleId, visibleThread } = get();
+      set({ circles: circles.map((c) => (c.id === visibleCircleId ? withUnread(c, 0, visibleThread) : c)), loadState: "loaded" });
       const { cacheKey } = get();
       if (cacheKey !== undefined) writeStored(cacheKey, circles);
     } catch (error) {
@@ -94,23 +104,37 @@ export const useCirclesStore = create<CirclesState>()((set, get) => ({
     if (get().membersByCircle[circleId]) get().ensureMembers(circleId, [entry.userId]);
   },
 
-  setUnread(circleId, unread) {
-    set((state) => ({ circles: state.circles.map((c) => (c.id === circleId ? { ...c, unread } : c)) }));
+  setUnread(circleId, unread, thread = "circle") {
+    set((state) => ({ circles: state.circles.map((c) => (c.id === circleId ? withUnread(c, unread, thread) : c)) }));
   },
 
-  addUnread(circleId) {
-    if (get().visibleCircleId === circleId) return;
-    set((state) => ({ circles: state.circles.map((c) => (c.id === circleId ? { ...c, unread: c.unread + 1 } : c)) }));
+  addUnread(circleId, thread = "circle") {
+    const { visibleCircleId, visibleThread } = get();
+    if (visibleCircleId === circleId && visibleThread === thread) return;
+    set((state) => ({
+      circles: state.circles.map((c) => (c.id === circleId ? withUnread(c, unreadOf(c, thread) + 1, thread) : c)),
+    }));
   },
 
-  setVisibleCircle(circleId) {
-    set({ visibleCircleId: circleId });
+  setVisibleCircle(circleId, thread = "circle") {
+    set({ visibleCircleId: circleId, visibleThread: thread });
   },
 
   reset() {
     set(initialState);
   },
 }));
+
+/** A thread's unread count; the team's is absent for members who may not read it. */
+export function unreadOf(circle: CircleWithUnread, thread: MessageThread): number {
+  return thread === "team" ? (circle.unreadTeam ?? 0) : circle.unread;
+}
+
+function withUnread(circle: CircleWithUnread, unread: number, thread: MessageThread): CircleWithUnread {
+  if (thread === "circle") return { ...circle, unread };
+  // Never invent a team count for someone the server gave none (a resident).
+  return circle.unreadTeam === undefined ? circle : { ...circle, unreadTeam: unread };
+}
 
 /** A member's display name, or undefined while the member list has not loaded. */
 export function memberName(members: Member[] | undefined, userId: string | null): string | undefined {

@@ -1,19 +1,23 @@
-import { InvitationRole, type InvitationResponse } from "@kring/protocol";
-import { useEffect, useId, useState, type FormEvent } from "react";
-import { errorKey } from "../../ui/error-text";
-import { formatDateTime } from "../i18n/format";
+import { useEffect } from "react";
 import { useT } from "../i18n/use-t";
 import { CircleFrame } from "./circle-frame";
-import { createInvitation, loadPresence } from "./circle-actions";
+import { loadPresence } from "./circle-actions";
+import { InvitationsPanel } from "./invitations-panel";
 import { useCirclesStore } from "./circles.store";
 import { presenceText } from "./presence-text";
+import { ResidentContact } from "../alerts/resident-contact";
+import { ResidentProfileForm } from "./resident-profile-form";
+import { LeaveCircleButton, RemoveMemberButton } from "./member-removal";
+import { useSessionStore } from "../session/session.store";
 
 export function MembersScreen({ circleId }: { circleId: string }) {
   const translator = useT();
   const { t } = translator;
   const members = useCirclesStore((state) => state.membersByCircle[circleId]);
   const presence = useCirclesStore((state) => state.presenceByCircle[circleId]);
-  const myRole = useCirclesStore((state) => state.circles.find((c) => c.id === circleId)?.myRole);
+  const circle = useCirclesStore((state) => state.circles.find((c) => c.id === circleId));
+  const myRole = circle?.myRole;
+  const myId = useSessionStore((state) => state.user?.id);
 
   useEffect(() => {
     void useCirclesStore.getState().loadMembers(circleId).catch(() => undefined);
@@ -23,6 +27,7 @@ export function MembersScreen({ circleId }: { circleId: string }) {
   return (
     <CircleFrame circleId={circleId} tab="members">
       <h2>{t("membersTitle")}</h2>
+      {myRole === "volunteer" ? <p>{t("volunteerIntro")}</p> : null}
       {members === undefined ? <p role="status">{t("loading")}</p> : null}
       <ul className="member-list">
         {members?.map((member) => {
@@ -33,61 +38,21 @@ export function MembersScreen({ circleId }: { circleId: string }) {
               <span className="member-name">{member.name}</span>
               <span className="member-role">{t(`role_${member.role}`)}</span>
               <span className="member-presence">{presenceText(entry, translator)}</span>
+              {member.role === "resident" ? <ResidentContact resident={member} /> : null}
+              {myRole === "coordinator" && member.userId !== myId ? (
+                <RemoveMemberButton circleId={circleId} userId={member.userId} name={member.name} />
+              ) : null}
             </li>
           );
         })}
       </ul>
-      {myRole === "coordinator" ? <InvitationForm circleId={circleId} /> : null}
+      {myRole === "coordinator"
+        ? members
+            ?.filter((member) => member.role === "resident")
+            .map((resident) => <ResidentProfileForm key={resident.userId} circleId={circleId} resident={resident} />)
+        : null}
+      {myRole === "coordinator" ? <InvitationsPanel circleId={circleId} /> : null}
+      {circle ? <LeaveCircleButton circleId={circleId} circleName={circle.name} /> : null}
     </CircleFrame>
-  );
-}
-
-function InvitationForm({ circleId }: { circleId: string }) {
-  const { t, locale } = useT();
-  const roleId = useId();
-  const [role, setRole] = useState<InvitationRole>("family");
-  const [invitation, setInvitation] = useState<InvitationResponse>();
-  const [error, setError] = useState<string>();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      setInvitation(await createInvitation(circleId, role));
-      setError(undefined);
-    } catch (caught) {
-      setError(t(errorKey(caught)));
-    }
-  };
-  // Residents join through a pairing code (circle settings), never an invitation.
-  const roles = InvitationRole.options;
-  return (
-    <form className="panel" onSubmit={submit}>
-      <h2>{t("inviteTitle")}</h2>
-      <div className="field">
-        <label htmlFor={roleId}>{t("inviteRole")}</label>
-        <select id={roleId} value={role} onChange={(event) => setRole(event.target.value as InvitationRole)}>
-          {roles.map((r) => (
-            <option key={r} value={r}>
-              {t(`role_${r}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <button type="submit" className="button button-primary">
-        {t("createInvitation")}
-      </button>
-      <div role="status">
-        {invitation ? (
-          <div className="code-box">
-            <p>{t("invitationCreated", { date: formatDateTime(invitation.expiresAt, locale) })}</p>
-            <p className="code">{invitation.code}</p>
-          </div>
-        ) : null}
-      </div>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
-    </form>
   );
 }

@@ -1,6 +1,6 @@
 import { create } from "zustand";
 
-export type ConnectionStatus = "connecting" | "online" | "offline";
+type ConnectionStatus = "connecting" | "online" | "offline";
 
 type ConnectionState = {
   status: ConnectionStatus;

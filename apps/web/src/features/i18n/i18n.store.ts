@@ -52,7 +52,7 @@ function browserLanguages(): readonly string[] {
 }
 
 /** The saved choice, else the first browser language we speak, else Dutch (Kring starts in Flanders). */
-export function detectLanguage(): Language {
+function detectLanguage(): Language {
   const saved = readStored(STORAGE_KEY, (value) => (isLanguage(value) ? value : undefined));
   if (saved) return saved;
   for (const tag of browserLanguages()) {
@@ -112,6 +112,4 @@ export const useI18nStore = create<I18nState>()((set) => ({
 
 applyToDocument(useI18nStore.getState().language);
 
-export type { MessageKey };
-export type { DictionaryPart };
 export type { PluralBase };

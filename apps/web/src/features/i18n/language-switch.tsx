@@ -12,12 +12,17 @@ export function LanguageSwitch({ className }: { className?: string }) {
     <div className={`language-switch ${className ?? ""}`}>
       <label htmlFor={id}>{t("language")}</label>
       <select id={id} value={language} onChange={(event) => void setLanguage(event.target.value as Language)}>
-        {LANGUAGES.map((code) => (
-          <option key={code} value={code} lang={code}>
-            {LANGUAGE_NAMES[code]}
-          </option>
-        ))}
+        <LanguageOptions />
       </select>
     </div>
   );
+}
+
+/** One option per language, each named in itself (for every language select). */
+export function LanguageOptions() {
+  return LANGUAGES.map((code) => (
+    <option key={code} value={code} lang={code}>
+      {LANGUAGE_NAMES[code]}
+    </option>
+  ));
 }

@@ -19,6 +19,7 @@ const fromAnna: Message = {
   id: fakeId(),
   circleId,
   seq: 1,
+  thread: "circle",
   clientId: "a1",
   senderId: anna,
   body: "Good morning!",
@@ -89,6 +90,6 @@ it("keeps a message typed offline as 'waiting', then shows it sent after reconne
 it("says who is typing", async () => {
   render(<ConversationScreen circleId={circleId} />);
   await screen.findByText("Good morning!");
-  act(() => useMessagesStore.getState().receiveTyping({ circleId, userId: anna, name: "Anna" }));
+  act(() => useMessagesStore.getState().receiveTyping({ circleId, userId: anna, name: "Anna", thread: "circle" }));
   expect(screen.getByText("Anna is typing…")).toBeTruthy();
 });

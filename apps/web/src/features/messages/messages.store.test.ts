@@ -3,7 +3,7 @@ import type { Message } from "@kring/protocol";
 import { setSocketForTests } from "../../lib/socket";
 import { installFakeFetch } from "../../testing/fake-fetch";
 import { FakeSocket, fakeId } from "../../testing/fake-socket";
-import { advanceSyncedSeq, mergeMessages, useMessagesStore } from "./messages.store";
+import { advanceSyncedSeq, conversationKey, mergeMessages, selectOutboxFor, useMessagesStore } from "./messages.store";
 
 const me = fakeId();
 const other = fakeId();
@@ -14,6 +14,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     id: (1000 + seq).toString(16).padStart(24, "0"),
     circleId,
     seq,
+    thread: "circle",
     clientId: `c-${seq}`,
     senderId: other,
     body: `message ${seq}`,
@@ -222,13 +223,56 @@ describe("read markers and typing", () => {
     jest.useFakeTimers();
     try {
       useMessagesStore.getState().start(me);
-      useMessagesStore.getState().receiveTyping({ circleId, userId: other, name: "Marc" });
-      useMessagesStore.getState().receiveTyping({ circleId, userId: me, name: "Me" });
+      useMessagesStore.getState().receiveTyping({ circleId, userId: other, name: "Marc", thread: "circle" });
+      useMessagesStore.getState().receiveTyping({ circleId, userId: me, name: "Me", thread: "circle" });
       expect(useMessagesStore.getState().typingByCircle[circleId]?.map((e) => e.name)).toEqual(["Marc"]);
       jest.advanceTimersByTime(6000);
       expect(useMessagesStore.getState().typingByCircle[circleId]).toEqual([]);
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe("the care-team thread", () => {
+  it("keeps each thread's messages, outbox, sync and read marker apart", async () => {
+    useMessagesStore.getState().start(me);
+    installFakeFetch(({ path }) => ({
+      status: 200,
+      body: { messages: path.includes("thread=team") ? [message(1, { thread: "team", body: "team 1" })] : [message(1), message(2)] },
+    }));
+    await useMessagesStore.getState().loadLatest(circleId);
+    await useMessagesStore.getState().loadLatest(circleId, "team");
+    const key = conversationKey(circleId, "team");
+    expect(useMessagesStore.getState().byCircle[circleId]?.messages.map((m) => m.body)).toEqual(["message 1", "message 2"]);
+    expect(useMessagesStore.getState().byCircle[key]?.messages.map((m) => m.body)).toEqual(["team 1"]);
+
+    // A live team message lands in the team conversation only.
+    useMessagesStore.getState().receive(message(2, { id: "f".repeat(24), thread: "team", body: "team 2" }));
+    expect(useMessagesStore.getState().byCircle[key]?.syncedSeq).toBe(2);
+    expect(useMessagesStore.getState().byCircle[circleId]?.messages).toHaveLength(2);
+
+    const socket = new FakeSocket()
+      .handle("message:send", (payload) => {
+        const p = payload as { clientId: string; body: string; thread?: "team" };
+        return { ok: true, message: message(3, { id: "e".repeat(24), senderId: me, clientId: p.clientId, body: p.body, thread: p.thread ?? "circle" }) };
+      })
+      .handle("message:sync", () => ({ ok: true, messages: [], hasMore: false }))
+      .handle("message:read", () => ({ ok: true }));
+    setSocketForTests(socket.asSocket());
+    useMessagesStore.getState().send(circleId, "for the team", "team");
+    expect(selectOutboxFor(useMessagesStore.getState().outbox, circleId)).toEqual([]);
+    expect(selectOutboxFor(useMessagesStore.getState().outbox, circleId, "team").map((i) => i.body)).toEqual(["for the team"]);
+    await useMessagesStore.getState().flushOutbox();
+    expect(socket.sentOf("message:send")).toEqual([{ circleId, clientId: expect.any(String), body: "for the team", thread: "team" }]);
+    expect(useMessagesStore.getState().byCircle[key]?.messages.map((m) => m.body)).toEqual(["team 1", "team 2", "for the team"]);
+
+    await useMessagesStore.getState().syncAll();
+    expect(socket.sentOf("message:sync")).toEqual([
+      { circleId, afterSeq: 2, limit: 100 },
+      { circleId, afterSeq: 3, limit: 100, thread: "team" },
+    ]);
+    useMessagesStore.getState().markRead(circleId, "team");
+    expect(socket.sentOf("message:read")).toEqual([{ circleId, seq: 3, thread: "team" }]);
   });
 });

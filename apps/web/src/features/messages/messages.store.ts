@@ -1,28 +1,30 @@
-import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, MessagesResponse, type Message, type TypingEvent } from "@kring/protocol";
+import type { Message, MessageThread, TypingEvent } from "@kring/protocol";
 import { create } from "zustand";
 import { api } from "../../lib/api";
+import { MessagesResponse } from "../../lib/answer-shapes";
 import { createClientId } from "../../lib/client-id";
+import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX } from "../../lib/protocol-constants";
+import { createOutbox, RETRY_PAUSE_MS, type OutboxEntry, type OutboxEntryStatus } from "../../lib/outbox";
 import { ACK_TIMEOUT_MS, currentSocket } from "../../lib/socket";
-import { readStored, writeStored } from "../../lib/storage";
 
-// What the user typed is never lost: every message goes into a persisted outbox first (with its
-// clientId), is sent when the socket is connected, and leaves the outbox only when the server's
-// ack (or the same message coming back by sync or message:new) proves it is stored. Resending
-// with the same clientId is idempotent on the server, so a retry can never make a duplicate.
+// What the user typed is never lost: every message goes into the persisted outbox (lib/outbox.ts,
+// shared with the resident's Help) first, with its clientId, is sent when the socket is connected,
+// and leaves the outbox only when the server's ack (or the same message coming back by sync or
+// message:new) proves it is stored. Resending with the same clientId is idempotent on the server,
+// so a retry can never make a duplicate.
 
-export type OutboxStatus = "waiting" | "sending" | "failed";
+type OutboxStatus = OutboxEntryStatus;
 
-export type OutboxItem = {
-  clientId: string;
+export type OutboxItem = OutboxEntry & {
   circleId: string;
+  /** Absent in outboxes saved before the team thread: those are "circle". */
+  thread?: MessageThread;
   senderId: string;
   body: string;
   createdAt: string;
-  status: OutboxStatus;
-  errorCode?: string;
 };
 
-export type CircleMessages = {
+type CircleMessages = {
   /** Ascending by seq, unique by id. */
   messages: Message[];
   /** Everything up to this seq is here without gaps: message:sync resumes from it. */
@@ -33,53 +35,58 @@ export type CircleMessages = {
   readSeqSent: number;
 };
 
-export type TypingEntry = { userId: string; name: string; until: number };
+type TypingEntry = { userId: string; name: string; until: number };
+
+/**
+ * Where a conversation lives in `byCircle` and `typingByCircle`: the circle thread under the circle's
+ * id (as before the team thread existed), the care team's under `<circleId>:team`.
+ */
+export function conversationKey(circleId: string, thread: MessageThread = "circle"): string {
+  return thread === "team" ? `${circleId}:team` : circleId;
+}
+
+function parseConversationKey(key: string): { circleId: string; thread: MessageThread } {
+  const [circleId = key, suffix] = key.split(":");
+  return { circleId, thread: suffix === "team" ? "team" : "circle" };
+}
 
 type MessagesState = {
   userId: string | undefined;
+  /** By conversationKey(circleId, thread). */
   byCircle: Record<string, CircleMessages>;
   outbox: OutboxItem[];
+  /** By conversationKey(circleId, thread). */
   typingByCircle: Record<string, TypingEntry[]>;
   /** Loads this user's persisted outbox; called once per sign-in. */
   start(userId: string): void;
-  loadLatest(circleId: string): Promise<void>;
-  loadOlder(circleId: string): Promise<void>;
+  loadLatest(circleId: string, thread?: MessageThread): Promise<void>;
+  loadOlder(circleId: string, thread?: MessageThread): Promise<void>;
   receive(messages: Message | Message[]): void;
-  send(circleId: string, body: string): OutboxItem | undefined;
+  send(circleId: string, body: string, thread?: MessageThread): OutboxItem | undefined;
   flushOutbox(): Promise<void>;
   retry(clientId: string): void;
   discard(clientId: string): void;
   syncAll(): Promise<void>;
-  markRead(circleId: string): void;
-  notifyTyping(circleId: string): void;
+  markRead(circleId: string, thread?: MessageThread): void;
+  notifyTyping(circleId: string, thread?: MessageThread): void;
   receiveTyping(event: TypingEvent): void;
   reset(): void;
 };
 
 const TYPING_SHOWN_MS = 5_000;
 const TYPING_SEND_EVERY_MS = 2_000;
-const RATE_LIMIT_PAUSE_MS = 1_000;
 const RETRY_AFTER_TIMEOUT_MS = 3_000;
-/** When an `unavailable` answer names no wait (an older server). */
-const UNAVAILABLE_PAUSE_MS = 1_000;
 /** Sync pages refused as `unavailable` are asked again this often before waiting for the next connect. */
 const SYNC_ATTEMPTS = 5;
 
-function outboxKey(userId: string): string {
-  return `kring.outbox.${userId}`;
-}
-
-function parseOutbox(value: unknown): OutboxItem[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.flatMap((item: unknown): OutboxItem[] => {
-    if (typeof item !== "object" || item === null) return [];
-    const r = item as Record<string, unknown>;
-    if (typeof r.clientId !== "string" || typeof r.circleId !== "string" || typeof r.body !== "string") return [];
-    if (typeof r.senderId !== "string" || typeof r.createdAt !== "string") return [];
-    // "sending" when the page closed means "unknown": resending with the same clientId is safe.
-    const status: OutboxStatus = r.status === "failed" ? "failed" : "waiting";
-    return [{ clientId: r.clientId, circleId: r.circleId, senderId: r.senderId, body: r.body, createdAt: r.createdAt, status }];
-  });
+/** One message of a persisted outbox (`kring.outbox.<userId>`); anything else in the list is dropped. */
+function parseOutboxItem(r: Record<string, unknown> & { clientId: string }): OutboxItem | undefined {
+  if (typeof r.circleId !== "string" || typeof r.body !== "string") return undefined;
+  if (typeof r.senderId !== "string" || typeof r.createdAt !== "string") return undefined;
+  // "sending" when the page closed means "unknown": resending with the same clientId is safe.
+  const status: OutboxStatus = r.status === "failed" ? "failed" : "waiting";
+  const thread: MessageThread = r.thread === "team" ? "team" : "circle";
+  return { clientId: r.clientId, circleId: r.circleId, thread, senderId: r.senderId, body: r.body, createdAt: r.createdAt, status };
 }
 
 /** Merges by id and keeps seq order; the same message arriving by ack, message:new and sync shows once. */
@@ -111,26 +118,26 @@ function emptyCircle(): CircleMessages {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let isFlushing = false;
-let retryTimer: ReturnType<typeof setTimeout> | undefined;
 const lastTypingSentAt = new Map<string, number>();
 
 export const useMessagesStore = create<MessagesState>()((set, get) => {
-  const setOutbox = (update: (outbox: OutboxItem[]) => OutboxItem[]) => {
-    set((state) => ({ outbox: update(state.outbox) }));
-    const { userId, outbox } = get();
-    if (userId !== undefined) writeStored(outboxKey(userId), outbox);
-  };
-  const updateItem = (clientId: string, patch: Partial<OutboxItem>) =>
-    setOutbox((outbox) => outbox.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item)));
-
-  const scheduleRetry = (delayMs: number) => {
-    if (retryTimer !== undefined) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void get().flushOutbox();
-    }, delayMs);
-  };
+  const outbox = createOutbox<OutboxItem, { message: Message }>({
+    storagePrefix: "kring.outbox.",
+    parseEntry: parseOutboxItem,
+    userId: () => get().userId,
+    entries: () => get().outbox,
+    setEntries: (items) => set({ outbox: items }),
+    emit: (socket, item) =>
+      socket.emitWithAck("message:send", {
+        circleId: item.circleId,
+        clientId: item.clientId,
+        body: item.body,
+        ...threadField(item.thread ?? "circle"),
+      }),
+    // Shown in its conversation at once; receive also drops the item (it is the sender's own).
+    accept: (_item, answer) => get().receive(answer.message),
+    retryAfterTimeoutMs: RETRY_AFTER_TIMEOUT_MS,
+  });
 
   return {
     userId: undefined,
@@ -140,23 +147,27 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
 
     start(userId) {
       if (get().userId === userId) return;
-      set({ userId, byCircle: {}, typingByCircle: {}, outbox: readStored(outboxKey(userId), parseOutbox) ?? [] });
+      set({ userId, byCircle: {}, typingByCircle: {}, outbox: outbox.load(userId) });
     },
 
-    async loadLatest(circleId) {
+    async loadLatest(circleId, thread = "circle") {
+      const key = conversationKey(circleId, thread);
       set((state) => ({
-        byCircle: { ...state.byCircle, [circleId]: { ...(state.byCircle[circleId] ?? emptyCircle()), loadState: "loading" } },
+        byCircle: { ...state.byCircle, [key]: { ...(state.byCircle[key] ?? emptyCircle()), loadState: "loading" } },
       }));
       try {
-        const { messages } = await api.get(`/api/circles/${circleId}/messages?limit=${HISTORY_LIMIT_DEFAULT}`, MessagesResponse);
+        const { messages } = await api.get(
+          `/api/circles/${circleId}/messages?limit=${HISTORY_LIMIT_DEFAULT}${threadQuery(thread)}`,
+          MessagesResponse,
+        );
         set((state) => {
-          const current = state.byCircle[circleId] ?? emptyCircle();
+          const current = state.byCircle[key] ?? emptyCircle();
           const merged = mergeMessages(current.messages, messages);
           const newest = messages.at(-1)?.seq ?? 0;
           return {
             byCircle: {
               ...state.byCircle,
-              [circleId]: {
+              [key]: {
                 ...current,
                 messages: merged,
                 // The newest page is contiguous up to the newest message at the time of the call.
@@ -167,31 +178,32 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
             },
           };
         });
-        removeDelivered(get, setOutbox, messages);
+        removeDelivered(get, outbox.drop, messages);
       } catch (error) {
         set((state) => ({
-          byCircle: { ...state.byCircle, [circleId]: { ...(state.byCircle[circleId] ?? emptyCircle()), loadState: "failed" } },
+          byCircle: { ...state.byCircle, [key]: { ...(state.byCircle[key] ?? emptyCircle()), loadState: "failed" } },
         }));
         throw error;
       }
     },
 
-    async loadOlder(circleId) {
-      const current = get().byCircle[circleId];
+    async loadOlder(circleId, thread = "circle") {
+      const key = conversationKey(circleId, thread);
+      const current = get().byCircle[key];
       const firstSeq = current?.messages[0]?.seq;
       if (!current || firstSeq === undefined || current.isLoadingOlder) return;
       const patch = (p: Partial<CircleMessages>) =>
         set((state) => {
-          const existing = state.byCircle[circleId];
-          return existing ? { byCircle: { ...state.byCircle, [circleId]: { ...existing, ...p } } } : {};
+          const existing = state.byCircle[key];
+          return existing ? { byCircle: { ...state.byCircle, [key]: { ...existing, ...p } } } : {};
         });
       patch({ isLoadingOlder: true });
       try {
         const { messages } = await api.get(
-          `/api/circles/${circleId}/messages?beforeSeq=${firstSeq}&limit=${HISTORY_LIMIT_DEFAULT}`,
+          `/api/circles/${circleId}/messages?beforeSeq=${firstSeq}&limit=${HISTORY_LIMIT_DEFAULT}${threadQuery(thread)}`,
           MessagesResponse,
         );
-        const existing = get().byCircle[circleId];
+        const existing = get().byCircle[key];
         patch({
           messages: mergeMessages(existing?.messages ?? [], messages),
           hasOlder: messages.length === HISTORY_LIMIT_DEFAULT && (messages[0]?.seq ?? 1) > 1,
@@ -209,97 +221,62 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
       set((state) => {
         const byCircle = { ...state.byCircle };
         for (const message of messages) {
-          const current = byCircle[message.circleId];
-          // A circle nobody opened yet gets its history from REST when opened.
+          const key = conversationKey(message.circleId, message.thread);
+          const current = byCircle[key];
+          // A conversation nobody opened yet gets its history from REST when opened.
           if (!current) continue;
           const merged = mergeMessages(current.messages, [message]);
-          byCircle[message.circleId] = { ...current, messages: merged, syncedSeq: advanceSyncedSeq(merged, current.syncedSeq) };
+          byCircle[key] = { ...current, messages: merged, syncedSeq: advanceSyncedSeq(merged, current.syncedSeq) };
         }
         const typingByCircle = { ...state.typingByCircle };
         for (const message of messages) {
-          const typing = typingByCircle[message.circleId];
-          if (typing) typingByCircle[message.circleId] = typing.filter((entry) => entry.userId !== message.senderId);
+          const key = conversationKey(message.circleId, message.thread);
+          const typing = typingByCircle[key];
+          if (typing) typingByCircle[key] = typing.filter((entry) => entry.userId !== message.senderId);
         }
         return { byCircle, typingByCircle };
       });
-      removeDelivered(get, setOutbox, messages);
+      removeDelivered(get, outbox.drop, messages);
     },
 
-    send(circleId, body) {
+    send(circleId, body, thread = "circle") {
       const { userId } = get();
       const text = body.trim();
       if (userId === undefined || text === "") return undefined;
       const item: OutboxItem = {
         clientId: createClientId(),
         circleId,
+        thread,
         senderId: userId,
         body: text,
         createdAt: new Date().toISOString(),
         status: "waiting",
       };
-      setOutbox((outbox) => [...outbox, item]);
-      lastTypingSentAt.delete(circleId);
+      outbox.add(item);
+      lastTypingSentAt.delete(conversationKey(circleId, thread));
       void get().flushOutbox();
       return item;
     },
 
-    async flushOutbox() {
-      if (isFlushing) return;
-      const socket = currentSocket();
-      if (!socket?.connected) return;
-      isFlushing = true;
-      try {
-        // One at a time, in the order typed, so the circle sees them in that order.
-        for (;;) {
-          const item = get().outbox.find((candidate) => candidate.status === "waiting");
-          if (!item || !socket.connected) break;
-          updateItem(item.clientId, { status: "sending" });
-          let ack;
-          try {
-            ack = await socket
-              .timeout(ACK_TIMEOUT_MS)
-              .emitWithAck("message:send", { circleId: item.circleId, clientId: item.clientId, body: item.body });
-          } catch {
-            // No ack in time: maybe stored, maybe not. The same clientId makes the retry safe.
-            updateItem(item.clientId, { status: "waiting" });
-            scheduleRetry(RETRY_AFTER_TIMEOUT_MS);
-            break;
-          }
-          if (ack.ok) {
-            get().receive(ack.message);
-          } else if (ack.error.code === "rate_limited") {
-            updateItem(item.clientId, { status: "waiting" });
-            await sleep(ack.error.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
-          } else if (ack.error.code === "unavailable") {
-            // Busy or restarting. It may even be stored already (answered at the server's deadline):
-            // the resend with the same clientId, after the wait the server asked for, gets it back.
-            // A reconnect in between flushes sooner.
-            updateItem(item.clientId, { status: "waiting" });
-            scheduleRetry(ack.error.retryAfterMs ?? UNAVAILABLE_PAUSE_MS);
-            break;
-          } else {
-            updateItem(item.clientId, { status: "failed", errorCode: ack.error.code });
-          }
-        }
-      } finally {
-        isFlushing = false;
-      }
+    flushOutbox() {
+      return outbox.flush();
     },
 
     retry(clientId) {
-      updateItem(clientId, { status: "waiting", errorCode: undefined });
-      void get().flushOutbox();
+      outbox.retry(clientId);
     },
 
     discard(clientId) {
-      setOutbox((outbox) => outbox.filter((item) => item.clientId !== clientId || item.status === "sending"));
+      // Not while it is on its way: the ack decides its fate.
+      outbox.drop((item) => item.clientId === clientId && item.status !== "sending");
     },
 
     async syncAll() {
       const socket = currentSocket();
       if (!socket) return;
-      for (const [circleId, circle] of Object.entries(get().byCircle)) {
+      for (const [key, circle] of Object.entries(get().byCircle)) {
         if (circle.loadState !== "loaded") continue;
+        const { circleId, thread } = parseConversationKey(key);
         let afterSeq = circle.syncedSeq;
         let attempts = 0;
         for (;;) {
@@ -307,31 +284,31 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
           try {
             ack = await socket
               .timeout(ACK_TIMEOUT_MS)
-              .emitWithAck("message:sync", { circleId, afterSeq, limit: HISTORY_LIMIT_MAX });
+              .emitWithAck("message:sync", { circleId, afterSeq, limit: HISTORY_LIMIT_MAX, ...threadField(thread) });
           } catch {
             return; // disconnected again: the next connect syncs
           }
           if (!ack.ok && ack.error.code === "unavailable" && attempts < SYNC_ATTEMPTS) {
             attempts += 1;
-            await sleep(ack.error.retryAfterMs ?? UNAVAILABLE_PAUSE_MS);
+            await sleep(ack.error.retryAfterMs ?? RETRY_PAUSE_MS);
             continue;
           }
           if (!ack.ok) break;
           attempts = 0;
           const { messages } = ack;
           set((state) => {
-            const current = state.byCircle[circleId];
+            const current = state.byCircle[key];
             if (!current) return {};
             const merged = mergeMessages(current.messages, messages);
             const last = messages.at(-1)?.seq ?? afterSeq;
             return {
               byCircle: {
                 ...state.byCircle,
-                [circleId]: { ...current, messages: merged, syncedSeq: advanceSyncedSeq(merged, Math.max(current.syncedSeq, last)) },
+                [key]: { ...current, messages: merged, syncedSeq: advanceSyncedSeq(merged, Math.max(current.syncedSeq, last)) },
               },
             };
           });
-          removeDelivered(get, setOutbox, messages);
+          removeDelivered(get, outbox.drop, messages);
           const last = messages.at(-1);
           if (!ack.hasMore || !last) break;
           afterSeq = last.seq;
@@ -339,61 +316,63 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
       }
     },
 
-    markRead(circleId) {
-      const circle = get().byCircle[circleId];
+    markRead(circleId, thread = "circle") {
+      const key = conversationKey(circleId, thread);
+      const circle = get().byCircle[key];
       const newest = circle?.messages.at(-1)?.seq;
       const socket = currentSocket();
       if (!circle || newest === undefined || newest <= circle.readSeqSent || !socket?.connected) return;
       set((state) => {
-        const current = state.byCircle[circleId];
-        return current ? { byCircle: { ...state.byCircle, [circleId]: { ...current, readSeqSent: newest } } } : {};
+        const current = state.byCircle[key];
+        return current ? { byCircle: { ...state.byCircle, [key]: { ...current, readSeqSent: newest } } } : {};
       });
       // Not marked (no answer, or refused while the server is busy): the next render tries again.
       const allowRetry = () =>
         set((state) => {
-          const current = state.byCircle[circleId];
-          return current ? { byCircle: { ...state.byCircle, [circleId]: { ...current, readSeqSent: 0 } } } : {};
+          const current = state.byCircle[key];
+          return current ? { byCircle: { ...state.byCircle, [key]: { ...current, readSeqSent: 0 } } } : {};
         });
       void socket
         .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck("message:read", { circleId, seq: newest })
+        .emitWithAck("message:read", { circleId, seq: newest, ...threadField(thread) })
         .then((ack) => {
           if (!ack.ok && (ack.error.code === "unavailable" || ack.error.code === "rate_limited")) allowRetry();
         }, allowRetry);
     },
 
-    notifyTyping(circleId) {
+    notifyTyping(circleId, thread = "circle") {
       const socket = currentSocket();
       const now = Date.now();
-      if (!socket?.connected || now - (lastTypingSentAt.get(circleId) ?? 0) < TYPING_SEND_EVERY_MS) return;
-      lastTypingSentAt.set(circleId, now);
-      socket.emit("typing", { circleId });
+      const key = conversationKey(circleId, thread);
+      if (!socket?.connected || now - (lastTypingSentAt.get(key) ?? 0) < TYPING_SEND_EVERY_MS) return;
+      lastTypingSentAt.set(key, now);
+      socket.emit("typing", { circleId, ...threadField(thread) });
     },
 
     receiveTyping(event) {
       if (event.userId === get().userId) return;
       const until = Date.now() + TYPING_SHOWN_MS;
+      const key = conversationKey(event.circleId, event.thread);
       set((state) => ({
         typingByCircle: {
           ...state.typingByCircle,
-          [event.circleId]: [
-            ...(state.typingByCircle[event.circleId] ?? []).filter((entry) => entry.userId !== event.userId),
+          [key]: [
+            ...(state.typingByCircle[key] ?? []).filter((entry) => entry.userId !== event.userId),
             { userId: event.userId, name: event.name, until },
           ],
         },
       }));
       setTimeout(() => {
         set((state) => {
-          const entries = state.typingByCircle[event.circleId];
+          const entries = state.typingByCircle[key];
           if (!entries) return {};
-          return { typingByCircle: { ...state.typingByCircle, [event.circleId]: entries.filter((e) => e.until > Date.now()) } };
+          return { typingByCircle: { ...state.typingByCircle, [key]: entries.filter((e) => e.until > Date.now()) } };
         });
       }, TYPING_SHOWN_MS + 50);
     },
 
     reset() {
-      if (retryTimer !== undefined) clearTimeout(retryTimer);
-      retryTimer = undefined;
+      outbox.stop();
       lastTypingSentAt.clear();
       set({ userId: undefined, byCircle: {}, outbox: [], typingByCircle: {} });
     },
@@ -403,18 +382,26 @@ export const useMessagesStore = create<MessagesState>()((set, get) => {
 /** Drops outbox items whose message the server has shown us (ack, sync, history or another device). */
 function removeDelivered(
   get: () => MessagesState,
-  setOutbox: (update: (outbox: OutboxItem[]) => OutboxItem[]) => void,
+  drop: (predicate: (item: OutboxItem) => boolean) => void,
   messages: Message[],
 ): void {
   const { userId, outbox } = get();
   if (outbox.length === 0) return;
   const delivered = new Set(messages.filter((m) => m.senderId === userId).map((m) => m.clientId));
   if (delivered.size === 0) return;
-  if (!outbox.some((item) => delivered.has(item.clientId))) return;
-  setOutbox((items) => items.filter((item) => !delivered.has(item.clientId)));
+  drop((item) => delivered.has(item.clientId));
 }
 
-/** What a conversation shows: stored messages, then what is still in the outbox for that circle. */
-export function selectOutboxFor(outbox: OutboxItem[], circleId: string): OutboxItem[] {
-  return outbox.filter((item) => item.circleId === circleId);
+/** What a conversation shows: stored messages, then what is still in the outbox for that circle thread. */
+export function selectOutboxFor(outbox: OutboxItem[], circleId: string, thread: MessageThread = "circle"): OutboxItem[] {
+  return outbox.filter((item) => item.circleId === circleId && (item.thread ?? "circle") === thread);
+}
+
+/** The thread on the wire only when it is not the default, so older servers keep taking circle events. */
+function threadField(thread: MessageThread): { thread?: "team" } {
+  return thread === "team" ? { thread: "team" } : {};
+}
+
+function threadQuery(thread: MessageThread): string {
+  return thread === "team" ? "&thread=team" : "";
 }

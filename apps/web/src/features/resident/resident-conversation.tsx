@@ -4,8 +4,14 @@ import { memberName, useCirclesStore } from "../circles/circles.store";
 import type { MessageKey } from "../i18n/dictionaries";
 import { formatMessageTime } from "../i18n/format";
 import { useT } from "../i18n/use-t";
+import { NewMessagesButton } from "../messages/new-messages-button";
 import { selectOutboxFor, useMessagesStore } from "../messages/messages.store";
+import { useDraft } from "../messages/use-draft";
+import { useFollowNewest } from "../messages/use-follow-newest";
+import { useFormerMemberNames } from "../messages/former-members";
 import { useSessionStore } from "../session/session.store";
+import { isSystemLine, SystemLineItem } from "../messages/system-line";
+import { RemovedMessage } from "../privacy/removed-message";
 
 /** Only the newest messages: a resident reads, they do not scroll through months. */
 const SHOWN_MESSAGES = 12;
@@ -20,23 +26,39 @@ export function ResidentConversation({ circleId }: { circleId: string }) {
   const messages = useMessagesStore((state) => state.byCircle[circleId]?.messages);
   const outbox = useMessagesStore(useShallow((state) => selectOutboxFor(state.outbox, circleId)));
   const members = useCirclesStore((state) => state.membersByCircle[circleId]);
-  const [draft, setDraft] = useState("");
-  const listEnd = useRef<HTMLDivElement>(null);
+  // The tablet only ever knows the circle thread: the server never sends it the care team's.
+  const [draft, setDraft] = useDraft(circleId);
+  const [sentCount, setSentCount] = useState(0);
+  const list = useRef<HTMLOListElement>(null);
 
   const shown = (messages ?? []).slice(-SHOWN_MESSAGES);
   const newestSeq = shown.at(-1)?.seq;
-  const senderIds = shown.map((m) => m.senderId).join(",");
+  const senderIds = shown.filter((m) => !isSystemLine(m)).map((m) => m.senderId).join(",");
 
   useEffect(() => {
     if (members) useCirclesStore.getState().ensureMembers(circleId, senderIds.split(",").filter(Boolean));
   }, [circleId, senderIds, members]);
+  // People who left keep their name on what they wrote (issue #11).
+  const formerNames = useFormerMemberNames(circleId, senderIds, members);
+
+  const { hasNewBelow, showNewest, isReadingNewest } = useFollowNewest({
+    list,
+    scroller: list,
+    newestKey: newestSeq === undefined && outbox.length === 0 ? undefined : `${newestSeq ?? 0}:${outbox.at(-1)?.clientId ?? ""}`,
+    ownKey: sentCount,
+  });
 
   useEffect(() => {
-    listEnd.current?.scrollIntoView?.({ block: "nearest" });
-    if (newestSeq !== undefined && document.visibilityState === "visible") useMessagesStore.getState().markRead(circleId);
-  }, [newestSeq, outbox.length, circleId]);
+    if (newestSeq !== undefined && !hasNewBelow && isReadingNewest() && document.visibilityState === "visible") {
+      useMessagesStore.getState().markRead(circleId);
+    }
+  }, [newestSeq, circleId, hasNewBelow, isReadingNewest]);
 
-  const send = (body: string) => useMessagesStore.getState().send(circleId, body);
+  const send = (body: string) => {
+    const item = useMessagesStore.getState().send(circleId, body);
+    if (item) setSentCount((count) => count + 1);
+    return item;
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (send(draft)) setDraft("");
@@ -45,14 +67,18 @@ export function ResidentConversation({ circleId }: { circleId: string }) {
   return (
     <section className="resident-conversation" aria-labelledby={headingId}>
       <h2 id={headingId}>{t("familyMessages")}</h2>
-      <ol className="resident-messages" aria-labelledby={headingId}>
+      <div className="resident-messages-frame">
+      {/* Focusable, so the list scrolls from the keyboard too (axe: scrollable-region-focusable). */}
+      <ol className="resident-messages" aria-labelledby={headingId} ref={list} tabIndex={0}>
         {shown.length === 0 && outbox.length === 0 ? <li className="resident-empty">{t("residentNoMessages")}</li> : null}
         {shown.map((message) => {
+          if (isSystemLine(message)) return <SystemLineItem key={message.id} message={message} />;
+          if (message.deleted) return <RemovedMessage key={message.id} message={message} className="resident-message" />;
           const isMine = message.senderId === userId;
           return (
             <li key={message.id} className={isMine ? "resident-message resident-message-mine" : "resident-message"}>
               <p className="resident-message-meta">
-                <strong>{isMine ? t("you") : (memberName(members, message.senderId) ?? t("someone"))}</strong>{" "}
+                <strong>{isMine ? t("you") : (memberName(members, message.senderId) ?? formerNames.get(message.senderId ?? "") ?? t("someone"))}</strong>{" "}
                 <time dateTime={message.createdAt}>{formatMessageTime(message.createdAt, locale)}</time>
               </p>
               <p className="resident-message-body">{message.body}</p>
@@ -69,7 +95,8 @@ export function ResidentConversation({ circleId }: { circleId: string }) {
           </li>
         ))}
       </ol>
-      <div ref={listEnd} className="list-end" />
+      {hasNewBelow ? <NewMessagesButton onClick={showNewest} /> : null}
+      </div>
       <h3 id={repliesId} className="resident-subheading">
         {t("quickReplies")}
       </h3>
@@ -96,3 +123,6 @@ export function ResidentConversation({ circleId }: { circleId: string }) {
     </section>
   );
 }
+
+// Issue #11: "Who looked at my circle" shares this lazy chunk (resident-home.tsx), so the first load pays nothing for it.
+export { WhoLooked } from "../privacy/who-looked";

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { Link } from "../../app/link";
-import { paths } from "../../app/router";
+import { Link } from "../../navigation/link";
+import { paths } from "../../navigation/router";
 import { LanguageSwitch } from "../i18n/language-switch";
 import { useT } from "../i18n/use-t";
 import { errorKey } from "../../ui/error-text";

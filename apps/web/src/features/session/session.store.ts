@@ -1,5 +1,7 @@
-import { AccessTokenResponse, PairDeviceResponse, User, type Circle } from "@kring/protocol";
+import type { Circle } from "@kring/protocol";
+import { normaliseCode } from "@kring/protocol/codes";
 import { create } from "zustand";
+import { AccessTokenResponse, PairDeviceResponse, User } from "../../lib/answer-shapes";
 import { ApiError, apiRequest, configureApiAuth } from "../../lib/api";
 import { readStored, removeStored, writeStored } from "../../lib/storage";
 
@@ -22,7 +24,7 @@ function parseStoredDevice(value: unknown): StoredDevice | undefined {
   return { deviceToken: record.deviceToken, isResidentDevice: record.isResidentDevice === true, user: user.success ? user.data : null };
 }
 
-export type SessionStatus = "restoring" | "signed-out" | "signed-in";
+type SessionStatus = "restoring" | "signed-out" | "signed-in";
 
 type SessionState = {
   status: SessionStatus;
@@ -136,7 +138,7 @@ export const useSessionStore = create<SessionState>()((set, get) => {
     async pair(code, deviceName) {
       const data = await apiRequest("POST", "/api/devices/pair", {
         // Codes are shown in capitals; people type them as they like.
-        body: { code: code.replace(/[\s-]/g, "").toUpperCase(), ...(deviceName ? { deviceName } : {}) },
+        body: { code: normaliseCode(code), ...(deviceName ? { deviceName } : {}) },
         schema: PairDeviceResponse,
         isAuthenticated: false,
       });

@@ -1,13 +1,22 @@
 import { useState, type FormEvent } from "react";
-import { Link } from "../../app/link";
-import { paths } from "../../app/router";
+import { Link } from "../../navigation/link";
+import { paths, useRoute } from "../../navigation/router";
+import ResetPasswordScreen from "../account/reset-password-screen";
 import { LanguageSwitch } from "../i18n/language-switch";
 import { useT } from "../i18n/use-t";
 import { errorKey } from "../../ui/error-text";
-import { FormField } from "../../ui/form-field";
+import { FormError, FormField } from "../../ui/form-field";
 import { signIn } from "./sign-in";
+import { ForgotPassword } from "../account/forgot-password";
 
 export default function SignInScreen() {
+  const route = useRoute();
+  // Signed out, every path but sign-up and pairing shows this screen: the mailed reset link too (issue #11).
+  if (route.name === "reset-password") return <ResetPasswordScreen token={route.token} />;
+  return <SignInForm />;
+}
+
+function SignInForm() {
   const { t } = useT();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -44,15 +53,12 @@ export default function SignInScreen() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
-          {error ? (
-            <p role="alert" className="form-error">
-              {error}
-            </p>
-          ) : null}
+          <FormError text={error} />
           <button type="submit" className="button button-primary" disabled={isBusy}>
             {t("signIn")}
           </button>
         </form>
+        <ForgotPassword initialEmail={email} />
         <p className="auth-switch">
           {t("newToKring")} <Link to={paths.signUp}>{t("createAccount")}</Link>
         </p>

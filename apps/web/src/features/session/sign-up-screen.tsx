@@ -1,11 +1,11 @@
 import { Email, Password, PersonName } from "@kring/protocol";
 import { useState, type FormEvent } from "react";
-import { Link } from "../../app/link";
-import { paths } from "../../app/router";
+import { Link } from "../../navigation/link";
+import { paths } from "../../navigation/router";
 import { LanguageSwitch } from "../i18n/language-switch";
 import { useT } from "../i18n/use-t";
 import { errorKey } from "../../ui/error-text";
-import { FormField } from "../../ui/form-field";
+import { FormError, FormField } from "../../ui/form-field";
 import { signUp } from "./sign-in";
 
 type Errors = Partial<Record<"name" | "email" | "password" | "form", string>>;
@@ -60,11 +60,7 @@ export default function SignUpScreen() {
             onChange={(e) => setPassword(e.target.value)}
             error={errors.password}
           />
-          {errors.form ? (
-            <p role="alert" className="form-error">
-              {errors.form}
-            </p>
-          ) : null}
+          <FormError text={errors.form} />
           <button type="submit" className="button button-primary" disabled={isBusy}>
             {t("createAccount")}
           </button>

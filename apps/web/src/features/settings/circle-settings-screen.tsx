@@ -12,11 +12,13 @@ import {
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { api } from "../../lib/api";
 import { errorKey } from "../../ui/error-text";
-import { FormField } from "../../ui/form-field";
+import { FormError, FormField } from "../../ui/form-field";
 import { CircleFrame } from "../circles/circle-frame";
 import { memberName, useCirclesStore } from "../circles/circles.store";
 import { formatClock, formatDateTime } from "../i18n/format";
+import { offeredTimeZones } from "../i18n/time-zone-names";
 import { useT } from "../i18n/use-t";
+import { CirclePrivacySection } from "../privacy/privacy-sections";
 
 /** The coordinator's page for one circle: who is paged in which order, the daily check-in, tablets. */
 export default function CircleSettingsScreen({ circleId }: { circleId: string }) {
@@ -35,6 +37,7 @@ export default function CircleSettingsScreen({ circleId }: { circleId: string })
           <CheckinSection circleId={circleId} />
           <ResidentsSection circleId={circleId} />
           <DevicesSection circleId={circleId} />
+          <CirclePrivacySection circleId={circleId} role={myRole} />
         </>
       )}
     </CircleFrame>
@@ -68,7 +71,8 @@ function EscalationSection({ circleId }: { circleId: string }) {
   const members = useCirclesStore((state) => state.membersByCircle[circleId]);
   const [responders, setResponders] = useState<string[]>();
   const [isDefault, setIsDefault] = useState(false);
-  const [stepSeconds, setStepSeconds] = useState("120");
+  // Edited in minutes (people think of "2 minutes"); the API keeps seconds.
+  const [stepMinutes, setStepMinutes] = useState("2");
   const [toAdd, setToAdd] = useState("");
   const save = useSaveState();
 
@@ -78,7 +82,7 @@ function EscalationSection({ circleId }: { circleId: string }) {
       .then(({ escalation }) => {
         setResponders(escalation.responders);
         setIsDefault(escalation.isDefault);
-        setStepSeconds(String(escalation.stepSeconds));
+        setStepMinutes(String(Math.round((escalation.stepSeconds / 60) * 10) / 10));
       })
       .catch(() => setResponders([]));
   }, [circleId]);
@@ -96,10 +100,11 @@ function EscalationSection({ circleId }: { circleId: string }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const seconds = Number(stepSeconds);
+    const minutes = Number(stepMinutes.replace(",", "."));
+    const seconds = Math.round(minutes * 60);
     if (!responders || responders.length === 0) return save.setMessage({ text: t("errorLadderEmpty"), isError: true });
-    if (!Number.isInteger(seconds) || seconds < STEP_SECONDS_MIN || seconds > STEP_SECONDS_MAX) {
-      return save.setMessage({ text: t("errorStepSeconds"), isError: true });
+    if (stepMinutes.trim() === "" || !Number.isFinite(minutes) || seconds < Math.max(STEP_SECONDS_MIN, 30) || seconds > STEP_SECONDS_MAX) {
+      return save.setMessage({ text: t("errorStepMinutes"), isError: true });
     }
     void save.run(async () => {
       const { escalation } = await api.put(`/api/circles/${circleId}/escalation`, { responders, stepSeconds: seconds }, EscalationResponse);
@@ -170,13 +175,14 @@ function EscalationSection({ circleId }: { circleId: string }) {
           </div>
         ) : null}
         <FormField
-          label={t("stepSeconds")}
+          label={t("stepMinutes")}
           type="number"
-          inputMode="numeric"
-          min={STEP_SECONDS_MIN}
-          max={STEP_SECONDS_MAX}
-          value={stepSeconds}
-          onChange={(event) => setStepSeconds(event.target.value)}
+          inputMode="decimal"
+          min={0.5}
+          max={STEP_SECONDS_MAX / 60}
+          step={0.5}
+          value={stepMinutes}
+          onChange={(event) => setStepMinutes(event.target.value)}
         />
         <button type="submit" className="button button-primary">
           {t("saveOrder")}
@@ -187,14 +193,8 @@ function EscalationSection({ circleId }: { circleId: string }) {
   );
 }
 
-function timeZones(current: string): string[] {
-  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: "timeZone") => string[] };
-  const zones = intl.supportedValuesOf?.("timeZone") ?? [];
-  return zones.includes(current) ? zones : [current, ...zones];
-}
-
 function CheckinSection({ circleId }: { circleId: string }) {
-  const { t } = useT();
+  const { t, language, locale } = useT();
   const headingId = useId();
   const enabledId = useId();
   const zoneId = useId();
@@ -240,9 +240,9 @@ function CheckinSection({ circleId }: { circleId: string }) {
         <div className="field">
           <label htmlFor={zoneId}>{t("timeZone")}</label>
           <select id={zoneId} value={schedule.timeZone} onChange={(event) => setSchedule({ ...schedule, timeZone: event.target.value })}>
-            {timeZones(schedule.timeZone).map((zone) => (
+            {offeredTimeZones(schedule.timeZone, language, locale).map(({ zone, label }) => (
               <option key={zone} value={zone}>
-                {zone}
+                {label}
               </option>
             ))}
           </select>
@@ -375,11 +375,7 @@ function DevicesSection({ circleId }: { circleId: string }) {
           );
         })}
       </ul>
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError text={error} />
     </section>
   );
 }

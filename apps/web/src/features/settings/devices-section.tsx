@@ -4,6 +4,7 @@ import { api } from "../../lib/api";
 import { errorKey } from "../../ui/error-text";
 import { formatDateTime } from "../i18n/format";
 import { useT } from "../i18n/use-t";
+import { FormError } from "../../ui/form-field";
 
 /**
  * Every device signed in to this account (browsers and paired tablets), so a person can see one
@@ -60,11 +61,7 @@ export function DevicesSection() {
           ))}
         </ul>
       ) : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError text={error} />
     </section>
   );
 }

@@ -1,11 +1,15 @@
-import { NotificationPreferencesResponse, Phone, type NotificationPreferences } from "@kring/protocol";
+import { NotificationPreferencesResponse, type NotificationPreferences } from "@kring/protocol";
 import { useEffect, useId, useState, type FormEvent } from "react";
-import { Page } from "../../app/page";
+import { Link } from "../../navigation/link";
+import { Page } from "../../navigation/page";
+import { paths } from "../../navigation/router";
 import { api } from "../../lib/api";
 import { errorKey } from "../../ui/error-text";
-import { FormField } from "../../ui/form-field";
-import { LANGUAGE_NAMES, LANGUAGES, useI18nStore, type Language } from "../i18n/i18n.store";
+import { FormError, FormField } from "../../ui/form-field";
+import { useI18nStore, type Language } from "../i18n/i18n.store";
+import { LanguageOptions } from "../i18n/language-switch";
 import { useT } from "../i18n/use-t";
+import { AlertDeviceSection } from "./alert-device-section";
 import { DevicesSection } from "./devices-section";
 import { disablePush, enablePush, readPushState, type PushState } from "./push";
 
@@ -13,7 +17,12 @@ export default function NotificationsScreen() {
   const { t } = useT();
   return (
     <Page title={t("notificationsTitle")}>
+      {/* On a phone the header has no room for the name that links there (issue #11). */}
+      <p>
+        <Link to={paths.account}>{t("accountTitle")}</Link>
+      </p>
       <PushSection />
+      <AlertDeviceSection />
       <PreferencesForm />
       <DevicesSection />
     </Page>
@@ -47,11 +56,7 @@ function PushSection() {
           {state === "on" ? t("pushDisable") : t("pushEnable")}
         </button>
       ) : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError text={error} />
     </section>
   );
 }
@@ -87,22 +92,27 @@ function PreferencesForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const trimmed = phone.replace(/[\s.-]/g, "");
-    if ((trimmed !== "" || preferences.channels.sms) && !Phone.safeParse(trimmed).success) {
+    const typed = phone.trim();
+    if (typed === "" && preferences.channels.sms) {
       setPhoneError(t("errorPhone"));
       return;
     }
     setPhoneError(undefined);
     try {
+      // The server reads national numbers ("0470 12 34 56") in the circle's country and answers E.164.
       const saved = await api.put(
         "/api/me/notification-preferences",
-        { ...preferences, phone: trimmed === "" ? null : trimmed },
+        { ...preferences, phone: typed === "" ? null : typed },
         NotificationPreferencesResponse,
       );
       setPreferences(saved.preferences);
+      setPhone(saved.preferences.phone ?? "");
       setStatus({ text: t("saved"), isError: false });
     } catch (caught) {
-      setStatus({ text: t(errorKey(caught)), isError: true });
+      // The only field the server can refuse here is the number.
+      const key = errorKey(caught, { validation_failed: "errorPhone" });
+      if (key === "errorPhone") setPhoneError(t(key));
+      setStatus({ text: t(key), isError: true });
     }
   };
 
@@ -164,11 +174,7 @@ function PreferencesForm() {
           value={preferences.language ?? uiLanguage}
           onChange={(event) => setPreferences({ ...preferences, language: event.target.value as Language })}
         >
-          {LANGUAGES.map((code) => (
-            <option key={code} value={code} lang={code}>
-              {LANGUAGE_NAMES[code]}
-            </option>
-          ))}
+          <LanguageOptions />
         </select>
       </div>
       <button type="submit" className="button button-primary">

@@ -3,12 +3,12 @@ import { api } from "../../lib/api";
 
 export type PushState = "unsupported" | "denied" | "off" | "on";
 
-export function isPushSupported(): boolean {
+function isPushSupported(): boolean {
   return typeof window !== "undefined" && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
 }
 
 /** The VAPID key arrives base64url-encoded; PushManager wants the raw bytes. */
-export function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
+function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
   const base64 = value.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(value.length / 4) * 4, "=");
   const binary = atob(base64);
   const bytes = new Uint8Array(new ArrayBuffer(binary.length));
