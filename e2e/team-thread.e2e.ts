@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { io, type Socket } from "socket.io-client";
 import { PASSWORD, api, uniqueEmail } from "./support/api";
-import { SCREENSHOTS, expectNoAxeViolations, launchBrowser, newPerson } from "./support/browser";
+import { SCREENSHOTS, afterScrollEvents, expectNoAxeViolations, launchBrowser, newPerson } from "./support/browser";
 import { startStack, type Stack } from "./support/stack";
 
 // Issue #9 items 5 and 6 in a real browser: the care team talks without the resident (her tablet
@@ -196,6 +196,7 @@ test("a reader who scrolled up gets a New messages button instead of a jump", as
   const { page } = family;
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForFunction(() => window.scrollY === 0);
+  await afterScrollEvents(page);
   await coordinatorSays("A message while Marie reads older ones");
   const button = page.getByRole("button", { name: "New messages" });
   await button.waitFor();
@@ -232,6 +233,7 @@ test("the tablet's message list keeps the newest message in view and offers New 
   expect(await newestInList()).toBe(true);
 
   await list.evaluate((ol) => (ol.scrollTop = 0));
+  await afterScrollEvents(page);
   await coordinatorSays("Shall I bring soup?");
   const button = page.getByRole("button", { name: "New messages" });
   await button.waitFor();
@@ -288,6 +290,7 @@ test("the two conversations have zero axe-core violations in Dutch, French and E
   // The "New messages" button itself.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForFunction(() => window.scrollY === 0);
+  await afterScrollEvents(page);
   await coordinatorSays("One more while scrolled up");
   await page.getByRole("button", { name: "New messages" }).waitFor();
   await expectNoAxeViolations(page, "New messages button");

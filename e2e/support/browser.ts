@@ -94,3 +94,12 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("heading", { name: "Your circles" }).waitFor();
 }
+
+/**
+ * Resolves once the page has dispatched its scroll events: they fire at the next rendering step,
+ * not when scrollTop is set. A test that scrolls and at once makes a message arrive (through its own
+ * socket, a few milliseconds) would otherwise race the page's scroll listener.
+ */
+export function afterScrollEvents(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
