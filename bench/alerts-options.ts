@@ -13,6 +13,12 @@ export type AlertsOptions = {
   setupConcurrency: number;
   /** Concurrent socket handshakes. */
   connectConcurrency: number;
+  /**
+   * Seconds between the last socket connecting and the first raise. A real Help comes hours after
+   * the tablet connected: above the 60 s and 2 min lifetimes of the unchecked caches, this measures
+   * the first page as it is then, not right after a connect.
+   */
+  idleSeconds: number;
   isQuick: boolean;
 };
 
@@ -23,6 +29,7 @@ const DEFAULT_ALERTS_OPTIONS: AlertsOptions = {
   spreadMs: 10_000,
   setupConcurrency: 8,
   connectConcurrency: 50,
+  idleSeconds: 2,
   isQuick: false,
 };
 
@@ -35,6 +42,8 @@ export const ALERTS_USAGE = `Usage: npm run bench:alerts -- [options]
   --alerts N           Help alerts raised, round-robin over the circles    default ${DEFAULT_ALERTS_OPTIONS.alerts}
   --step-seconds S     ladder step (family 1, then family 2), 5–3600       default ${DEFAULT_ALERTS_OPTIONS.stepSeconds}
   --spread-ms MS       raises paced evenly over this window (0: at once)   default ${DEFAULT_ALERTS_OPTIONS.spreadMs}
+  --idle-seconds S     wait between connecting and the first raise         default ${DEFAULT_ALERTS_OPTIONS.idleSeconds}
+                       (above 130, every cache but the checked ones has expired, as for a real Help)
   --quick              40 circles, 200 alerts within 1 s, 5 s steps
   --setup-concurrency N, --connect-concurrency N
   --help
@@ -73,6 +82,9 @@ export function parseAlertsOptions(argv: readonly string[]): AlertsOptions | "he
         break;
       case "--spread-ms":
         options.spreadMs = wholeNumber(name, value(), 0);
+        break;
+      case "--idle-seconds":
+        options.idleSeconds = wholeNumber(name, value(), 0);
         break;
       case "--setup-concurrency":
         options.setupConcurrency = wholeNumber(name, value(), 1);

@@ -59,6 +59,7 @@ export function alertsTable(run: AlertsRun): string {
     ["Circles (coordinator, 2 family, 1 resident)", String(options.circles)],
     ["Sockets connected", `${run.sockets.connected} / ${run.sockets.expected}${Object.keys(run.sockets.failures).length ? ` (failed: ${counts(run.sockets.failures)})` : ""}`],
     ["Setup (register, circles, ladders, sockets)", `${run.setupSeconds.toFixed(1)} s`],
+    ["Idle between the last connect and the first raise", `${options.idleSeconds} s`],
     ["**Alerts raised** (scheduled)", `**${r.raised}** (${r.scheduled})${r.skipped ? `, ${r.skipped} skipped: resident not connected` : ""}`],
     ["Raises emitted within", `${r.raiseWindowMs.toFixed(0)} ms (asked: ${options.spreadMs} ms)`],
     ["**Alerts acked OK**", `**${r.acked}**`],

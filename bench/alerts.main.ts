@@ -48,8 +48,8 @@ async function main() {
   const sockets = await connectAlertSockets(kring.baseUrl, circles, options.connectConcurrency, log);
   const closeSockets = defer("close sockets", async () => closeAlertSockets(sockets));
   const setupSeconds = (performance.now() - setupStarted) / 1000;
-  log(`Kring: setup done in ${setupSeconds.toFixed(1)} s; letting the server settle for 2 s`);
-  await sleep(2000);
+  log(`Kring: setup done in ${setupSeconds.toFixed(1)} s; idle for ${options.idleSeconds} s before the first raise`);
+  await sleep(options.idleSeconds * 1000);
 
   const result = await runAlertsLoad({
     http: kring.http,
