@@ -1,21 +1,17 @@
-import { loadDevstackConfig } from "@kring/config";
-import { startServices } from "@kring/devstack";
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { closeAlertSockets, connectAlertSockets, runAlertsLoad } from "./alerts-load";
 import { ALERTS_USAGE, parseAlertsOptions } from "./alerts-options";
 import { alertsTable, alertsVerdict, type AlertsRun, logProblems } from "./alerts-report";
 import { buildAlertCircles, startKringWithWorker } from "./alerts-target";
 import { createBenchRun, gitDescription, repoRoot } from "./bench-run";
-import { describeDatabase, dropDatabase } from "./db-info";
+import { dropDatabase } from "./db-info";
 import { sleep } from "./stats";
 
 // The alerts part of the bench (issue #3 item 9): a burst of Help alerts through the real server
 // and the real worker, timing the first page, the second ladder step against its deadline, and
 // how many notification jobs one worker completes per second.
 
-const { log, defer, commandLine, run, writeResult, parseArgs, timeLimit } = createBenchRun({
+const { log, defer, commandLine, run, writeResult, parseArgs, timeLimit, startDatabaseAndRedis } = createBenchRun({
   name: "alerts",
   npmScript: "bench:alerts",
   entry: "bench/alerts.main.ts",
@@ -29,15 +25,7 @@ async function main() {
   if (options === undefined) return;
   const watchdog = timeLimit(TIME_LIMIT_MS);
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "kring-bench-alerts-"));
-  defer("remove the temporary data directory", async () => rmSync(dataDir, { recursive: true, force: true }));
-  log(`starting MongoDB-compatible database and Redis (data in ${dataDir})`);
-  const services = await startServices({ repoRoot, dataDir, log: (line) => log(`devstack: ${line}`) });
-  defer("stop database and Redis", () => services.stop());
-  let databaseDescription = await describeDatabase(services.mongodbUri, services.ferretdb !== undefined ? repoRoot : undefined);
-  databaseDescription += services.ferretdb !== undefined ? `, embedded, ${loadDevstackConfig().ferretdbBackend} backend` : ", given by MONGODB_URI";
-  const redisDescription = services.redis !== undefined ? "embedded redis-server" : "given by REDIS_URL";
-  log(`database: ${databaseDescription}; redis: ${redisDescription}`);
+  const { services, description } = await startDatabaseAndRedis();
 
   const kring = await startKringWithWorker({ repoRoot, mongodbUri: services.mongodbUri, redisUrl: services.redisUrl, log });
   defer("drop the bench database", () => dropDatabase(services.mongodbUri, kring.dbName));
@@ -83,7 +71,7 @@ async function main() {
     `- Machine: ${os.availableParallelism()} CPUs (nproc), ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Linux ${os.release()}`,
     `- Kring: ${gitDescription()}`,
     `- Node ${process.version}; server and worker (WORKER_CONCURRENCY ${process.env.WORKER_CONCURRENCY ?? "default 50"}) run with tsx, NODE_ENV=production`,
-    `- Database: ${databaseDescription}; Redis: ${redisDescription}`,
+    `- Database: ${description.database}; Redis: ${description.redis}`,
     `- The bench client, the server, the worker and the database share these CPUs.`,
   ].join("\n");
   const notes = [

@@ -1,8 +1,12 @@
+import { loadDevstackConfig } from "@kring/config";
+import { startServices } from "@kring/devstack";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { killAllChildrenSync } from "./child-process";
 import { UsageError } from "./cli-options";
+import { describeDatabase } from "./db-info";
 import { sleep } from "./stats";
 
 // What every bench entry point (bench.main.ts, alerts.main.ts, visits.main.ts) needs around its
@@ -121,7 +125,26 @@ export function createBenchRun(input: {
     return { clear: () => clearTimeout(timer) };
   }
 
-  return { log, defer, cleanUp, commandLine, run, writeResult, parseArgs, timeLimit };
+  /**
+   * Starts the embedded database and Redis (or takes MONGODB_URI / REDIS_URL) in a temporary data
+   * directory, with undo steps that stop them and remove it, and describes both for the report.
+   */
+  async function startDatabaseAndRedis() {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), `kring-bench-${input.name}-`));
+    defer("remove the temporary data directory", async () => rmSync(dataDir, { recursive: true, force: true }));
+    log(`starting MongoDB-compatible database and Redis (data in ${dataDir})`);
+    const services = await startServices({ repoRoot, dataDir, log: (line) => log(`devstack: ${line}`) });
+    defer("stop database and Redis", () => services.stop());
+    const isEmbedded = services.ferretdb !== undefined;
+    const database =
+      (await describeDatabase(services.mongodbUri, isEmbedded ? repoRoot : undefined)) +
+      (isEmbedded ? `, embedded, ${loadDevstackConfig().ferretdbBackend} backend` : ", given by MONGODB_URI");
+    const redis = services.redis !== undefined ? "embedded redis-server" : "given by REDIS_URL";
+    log(`database: ${database}; redis: ${redis}`);
+    return { services, description: { database, redis } };
+  }
+
+  return { log, defer, cleanUp, commandLine, run, writeResult, parseArgs, timeLimit, startDatabaseAndRedis };
 }
 
 /** The measured code's commit, and whether apps/ or packages/ differ from it. */

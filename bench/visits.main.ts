@@ -1,11 +1,7 @@
-import { loadDevstackConfig } from "@kring/config";
-import { startServices } from "@kring/devstack";
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { createBenchRun, gitDescription, repoRoot } from "./bench-run";
 import { UsageError } from "./cli-options";
-import { describeDatabase, dropDatabase } from "./db-info";
+import { dropDatabase } from "./db-info";
 import { databaseSizeBytes } from "./preload";
 import { sleep } from "./stats";
 import { seedHistory, type HistoryResult } from "./visits-history";
@@ -15,7 +11,7 @@ import { buildVisitCircles, localToday, PLAN_TEMPLATES, startKringServer, window
 // The visits bench (issue #10): a professional's week across 30 circles and the resident tablet's
 // card, first with no history, then after 100,000 past occurrences with their events, same process.
 
-const { log, defer, commandLine, run, writeResult, parseArgs, timeLimit } = createBenchRun({
+const { log, defer, commandLine, run, writeResult, parseArgs, timeLimit, startDatabaseAndRedis } = createBenchRun({
   name: "visits",
   npmScript: "bench:visits",
   entry: "bench/visits.main.ts",
@@ -109,13 +105,7 @@ async function main() {
   if (options === undefined) return;
   const watchdog = timeLimit(TIME_LIMIT_MS);
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "kring-bench-visits-"));
-  defer("remove the temporary data directory", async () => rmSync(dataDir, { recursive: true, force: true }));
-  log(`starting MongoDB-compatible database and Redis (data in ${dataDir})`);
-  const services = await startServices({ repoRoot, dataDir, log: (line) => log(`devstack: ${line}`) });
-  defer("stop database and Redis", () => services.stop());
-  let databaseDescription = await describeDatabase(services.mongodbUri, services.ferretdb !== undefined ? repoRoot : undefined);
-  databaseDescription += services.ferretdb !== undefined ? `, embedded, ${loadDevstackConfig().ferretdbBackend} backend` : ", given by MONGODB_URI";
+  const { services, description } = await startDatabaseAndRedis();
 
   const kring = await startKringServer({ repoRoot, mongodbUri: services.mongodbUri, redisUrl: services.redisUrl, log });
   defer("drop the bench database", () => dropDatabase(services.mongodbUri, kring.dbName));
@@ -164,7 +154,7 @@ async function main() {
     `- Database size on disk (dbStats): ${mb(sizeBefore)} before the history, ${mb(sizeAfter)} after`,
     `- Machine: ${os.availableParallelism()} CPUs (nproc), ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Linux ${os.release()}`,
     `- Kring: ${gitDescription()}; server with tsx, NODE_ENV=production; Node ${process.version}`,
-    `- Database: ${databaseDescription}; Redis: ${services.redis !== undefined ? "embedded redis-server" : "given by REDIS_URL"}`,
+    `- Database: ${description.database}; Redis: ${description.redis}`,
     `- The bench client, the server and the database share these CPUs; server log warnings / errors: ${kring.serverLog.warnings} / ${kring.serverLog.errors}`,
   ].join("\n");
   const markdown = [
