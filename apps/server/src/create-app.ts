@@ -327,6 +327,9 @@ export async function createApp(deps: {
     adapter: createAdapter(adapterPublisher, adapterSubscriber, { key: socketIoRedisKey(config.redisPrefix) }),
     onConnection: (socket) => {
       instrumentSocket(socket, metrics);
+      // A resident's tablet is what presses Help: what its first page reads is loaded now, while
+      // nobody waits, and stays in memory (checked by version) until then (issue #7).
+      for (const circleId of socket.data.residentOf) void services.warmFirstPage(circleId, socket.data.userId);
       registerPresenceHandlers(socket, {
         memberships: repositories.memberships,
         presence,
@@ -342,7 +345,7 @@ export async function createApp(deps: {
         gate,
         onMessageStored: (message) => digestTrigger.messageStored(message),
       });
-      registerAlertHandlers(socket, { alerts, logger, gate, limits });
+      registerAlertHandlers(socket, { alerts, logger, gate, limits, prefetchFirstPage: (circleId, raisedBy) => void services.warmFirstPage(circleId, raisedBy) });
       registerCheckinHandlers(socket, { checkin, logger, gate, limits });
       privacy.recording.instrument(socket);
     },

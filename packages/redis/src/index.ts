@@ -196,7 +196,14 @@ export function createQueues(options: QueueOptions) {
 }
 export type KringQueues = ReturnType<typeof createQueues>;
 
-export { type CacheInvalidations, type CacheScope, createCacheInvalidations, subscribeCacheInvalidations } from "./cache-invalidation";
+export {
+  type CacheInvalidations,
+  type CacheScope,
+  type CacheVersions,
+  createCacheInvalidations,
+  createCacheVersions,
+  subscribeCacheInvalidations,
+} from "./cache-invalidation";
 export { createRoomPublisher, type RoomEmitter } from "./room-publisher";
 export { createMessageCache, messageHintKey, messageOwnSeqKey, messageWindowKey, RECENT_WINDOW } from "./message-cache";
 export { createPresenceReader, createPresenceTracker, type PresenceTracker } from "./presence";

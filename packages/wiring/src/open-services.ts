@@ -8,6 +8,7 @@ import {
   createVisitJobs,
   createVisitsService,
   toPlan,
+  warmFirstPage,
   type PageRequest,
   type RealtimePublisher,
   type VisitScheduling,
@@ -153,6 +154,11 @@ export async function openServices<R extends StoredRepositories = StoredReposito
     });
     return createAlertsService({
       ...repositories,
+      // The membership check of a raise, claim or resolve reads the circle's member list from the
+      // page-path cache: checked against its version stamp at every call, so it is as current as the
+      // node's own membership cache (a removal stamps it) and still in memory when Help is pressed
+      // hours after the tablet connected, where the membership cache's 2 minutes have long run out.
+      memberships: { ...repositories.memberships, find: async (circleId, userId) => (await caches.circleMembers(circleId)).find((m) => m.userId === userId) ?? null },
       scheduler: queues.escalations,
       publisher,
       page: createPager({ preferences: repositories.preferences, queue: queues.notifications, now }),
@@ -161,6 +167,12 @@ export async function openServices<R extends StoredRepositories = StoredReposito
     });
   }
   const alerts = createAlerts();
+
+  /** A resident's tablet connected: load what its Help's first page reads (server nodes call it). */
+  const warmFirstPageOf = (circleId: string, raisedBy: string) =>
+    warmFirstPage({ ...cachedRepositories, circleName }, circleId, raisedBy).catch((error: unknown) =>
+      logger.warn("could not load a circle's first-page path", { circleId, message: error instanceof Error ? error.message : String(error) }),
+    );
 
   // The daily check-in: a missed one is raised, and "I'm OK" resolves it, through the alerts service.
   const checkin = createCheckinService({
@@ -216,11 +228,11 @@ export async function openServices<R extends StoredRepositories = StoredReposito
 
   /** Ends the cache subscription and closes the queues (the Redis client and the connection are the caller's). */
   async function close() {
-    caches.close();
+    await caches.close();
     await queues.close();
     await visitQueues.close();
   }
 
-  return { repositories, cachedRepositories, queues, visitQueues, caches, vapidKeys, publisher, alerts, checkin, visits, visitJobs, close };
+  return { repositories, cachedRepositories, queues, visitQueues, caches, vapidKeys, publisher, alerts, warmFirstPage: warmFirstPageOf, checkin, visits, visitJobs, close };
 }
 export type Services = Awaited<ReturnType<typeof openServices>>;

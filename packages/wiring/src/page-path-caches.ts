@@ -7,7 +7,7 @@ import type {
   UserRepository,
 } from "@kring/domain";
 import type { Logger } from "@kring/logger";
-import { subscribeCacheInvalidations } from "@kring/redis";
+import { createCacheVersions, subscribeCacheInvalidations } from "@kring/redis";
 import type { Redis } from "ioredis";
 import { readThrough } from "./read-cache";
 
@@ -22,22 +22,40 @@ type PagePathRepositories = {
 
 /** Bound for a change whose invalidation message was lost (a Redis blip while it was published). */
 const CHANGING_TTL_MS = 60_000;
+/**
+ * Entries checked against their version stamp (members, ladder, preferences: what the first page
+ * reads) live this long: a resident's tablet warms them when it connects, and they are still warm
+ * when Help is pressed hours later. Shorter than the stamps are kept (cache-invalidation.ts).
+ */
+const CHECKED_TTL_MS = 24 * 3600_000;
 
 /**
  * What paging a responder reads, cached per process, for the server's first page at the raise and
  * the worker's ladder steps: circles are never renamed; users' names barely change; memberships,
  * ladders, preferences and push subscriptions may change, and the node that stores a change says so
  * on Redis pub/sub (packages/redis cache-invalidation.ts), so every process forgets its copy at once.
+ * Members, ladders and preferences are also checked against their version stamp at every read (one
+ * Redis GET), so they can be kept for a day: see read-cache.ts.
  * `redis` is duplicated for the subscription (a subscribed connection can do nothing else).
  */
-export function createPagePathCaches(deps: { repositories: PagePathRepositories; redis: Redis; redisPrefix: string; logger: Logger }) {
+export function createPagePathCaches(deps: {
+  repositories: PagePathRepositories;
+  redis: Redis;
+  redisPrefix: string;
+  logger: Logger;
+  /** How long one read of a version stamp answers (default 1 s; tests use 0). */
+  versionTrustMs?: number;
+}) {
   const { repositories } = deps;
+  const versions = createCacheVersions(deps.redis, deps.redisPrefix, deps.versionTrustMs === undefined ? {} : { trustMs: deps.versionTrustMs });
+  const ofCircle = (id: string) => versions.current("circle", id);
+  const ofUser = (id: string) => versions.current("user", id);
   const circleById = readThrough((id) => repositories.circles.findById(id), { ttlMs: Infinity, limit: 20_000, keep: (c) => c !== null });
   const userById = readThrough((id) => repositories.users.findById(id), { ttlMs: CHANGING_TTL_MS, limit: 50_000, keep: (u) => u !== null });
-  const preferencesOf = readThrough((id) => repositories.preferences.find(id), { ttlMs: CHANGING_TTL_MS, limit: 50_000 });
+  const preferencesOf = readThrough((id) => repositories.preferences.find(id), { ttlMs: CHECKED_TTL_MS, limit: 50_000, version: ofUser });
   const pushSubscriptionsOf = readThrough((id) => repositories.pushSubscriptions.listForUser(id), { ttlMs: CHANGING_TTL_MS, limit: 50_000 });
-  const circleMembers = readThrough((id) => repositories.memberships.listForCircle(id), { ttlMs: CHANGING_TTL_MS, limit: 20_000 });
-  const ladderOf = readThrough((id) => repositories.escalations.find(id), { ttlMs: CHANGING_TTL_MS, limit: 20_000 });
+  const circleMembers = readThrough((id) => repositories.memberships.listForCircle(id), { ttlMs: CHECKED_TTL_MS, limit: 20_000, version: ofCircle });
+  const ladderOf = readThrough((id) => repositories.escalations.find(id), { ttlMs: CHECKED_TTL_MS, limit: 20_000, version: ofCircle });
 
   // It waits out a Redis outage (no retry limit) rather than failing its resubscribe into an
   // unhandled rejection; meanwhile the entries expire, and it clears them all when it is back.
@@ -70,9 +88,12 @@ export function createPagePathCaches(deps: { repositories: PagePathRepositories;
     pushSubscriptionsOf,
     circleMembers,
     ladderOf,
-    /** Ends the invalidation subscription. */
-    close: () => {
+    /** Ends the invalidation subscription (resolves once its connection is closed). */
+    close: (): Promise<void> => {
+      if (subscriber.status === "end") return Promise.resolve();
+      const ended = new Promise<void>((resolve) => subscriber.once("end", () => resolve()));
       subscriber.disconnect();
+      return ended;
     },
   };
 }

@@ -2,7 +2,11 @@
  * A per-process read-through cache for the page path (raise → first page, in the server and the worker). It keeps the
  * promise, so a burst of jobs for the same key makes one database read; a failed read is not kept.
  * `ttlMs: Infinity` is for records that never change (an alert, a circle's name); the others get
- * a short TTL so that an edit (preferences, a new push subscription) reaches the pager quickly.
+ * a short TTL so that an edit (preferences, a new push subscription) reaches the pager quickly —
+ * or a `version`: then an entry answers only while the record's version stamp in Redis is the one
+ * read before the entry was loaded (packages/redis cache-invalidation.ts), so it may live for hours
+ * and still never be staler than the last announced change. That costs one Redis read per call,
+ * not a database read: what keeps a circle's first page fast when its last Help was days ago.
  */
 export type ReadThrough<T> = ((key: string) => Promise<T>) & {
   /** Drops one entry (it changed: see packages/redis cache-invalidation.ts). */
@@ -11,18 +15,24 @@ export type ReadThrough<T> = ((key: string) => Promise<T>) & {
   clear(): void;
 };
 
+type Entry<T> = { value: Promise<T>; expiresAt: number; version: string | null };
+
 export function readThrough<T>(
   load: (key: string) => Promise<T>,
-  options: { ttlMs: number; limit: number; keep?: (value: T) => boolean },
+  options: {
+    ttlMs: number;
+    limit: number;
+    keep?: (value: T) => boolean;
+    /** The record's current version stamp; it throws when it cannot tell (then nothing cached is trusted). */
+    version?: (key: string) => Promise<string | null>;
+  },
 ): ReadThrough<T> {
-  const entries = new Map<string, { value: Promise<T>; expiresAt: number }>();
-  const read = (key: string) => {
-    const now = Date.now();
-    const hit = entries.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
+  const entries = new Map<string, Entry<T>>();
+
+  const store = (key: string, version: string | null): Promise<T> => {
     const value = load(key);
     entries.delete(key);
-    entries.set(key, { value, expiresAt: now + options.ttlMs });
+    entries.set(key, { value, expiresAt: Date.now() + options.ttlMs, version });
     if (entries.size > options.limit) {
       const oldest = entries.keys().next();
       if (!oldest.done) entries.delete(oldest.value);
@@ -36,6 +46,27 @@ export function readThrough<T>(
       },
     );
     return value;
+  };
+  const fresh = (entry: Entry<T> | undefined): entry is Entry<T> => entry !== undefined && entry.expiresAt > Date.now();
+
+  const read = (key: string): Promise<T> => {
+    const hit = entries.get(key);
+    if (!options.version) return fresh(hit) ? hit.value : store(key, null);
+    const versionOf = options.version;
+    return (async () => {
+      let current: string | null;
+      try {
+        current = await versionOf(key);
+      } catch {
+        // Redis cannot say whether the copy is current: read the database, keep nothing.
+        entries.delete(key);
+        return load(key);
+      }
+      // Read again after the wait: a concurrent call may have loaded this version meanwhile.
+      const now = entries.get(key);
+      if (fresh(now) && now.version === current) return now.value;
+      return store(key, current);
+    })();
   };
   return Object.assign(read, { forget: (key: string) => void entries.delete(key), clear: () => entries.clear() });
 }

@@ -87,6 +87,7 @@ export function createSocketServer(
         // The care-team rooms by role: a resident's socket is never in one, so no team message or
         // team typing can reach it whatever the handlers emit.
         rooms: memberships.flatMap((membership) => roomsForMember(membership.circleId, membership.role)),
+        residentOf: memberships.filter((membership) => membership.role === "resident").map((membership) => membership.circleId),
       };
       next();
     } catch (error) {

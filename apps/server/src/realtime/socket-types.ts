@@ -9,6 +9,8 @@ export type SocketData = {
   circleIds: string[];
   /** The circle and care-team rooms the socket joins on connect (roomsForMember). */
   rooms: string[];
+  /** The circles where this user is the resident: the ones whose Help a first page is warmed for. */
+  residentOf: string[];
 };
 export type KringServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type KringSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -246,7 +246,7 @@ export function createFirstPager(deps: {
 }): (draft: AlertDraft) => Promise<FirstPage | null> {
   return async (draft) => {
     const [stored, memberships] = await Promise.all([deps.escalations.find(draft.circleId), deps.memberships.listForCircle(draft.circleId)]);
-    const first = pageableResponders(ladderResponders(stored, memberships), memberships, draft.raisedBy)[0];
+    const first = firstResponder(stored, memberships, draft.raisedBy);
     if (first === undefined) return null;
     const alertId = deps.idFor(draft);
     if (!(await deps.claimOnce(alertId))) return null;
@@ -254,6 +254,32 @@ export function createFirstPager(deps: {
     await deps.page({ circleId: draft.circleId, alert, recipients: [first], kind: "alert_page", channels: "in_app" });
     return { userId: first, stepSeconds: stored?.stepSeconds ?? STEP_SECONDS_DEFAULT };
   };
+}
+
+/** Who a raise by `raisedBy` pages first: the ladder's first pageable responder but the raiser. */
+export function firstResponder(stored: EscalationRecord | null, memberships: MembershipRecord[], raisedBy: string | null): string | undefined {
+  return pageableResponders(ladderResponders(stored, memberships), memberships, raisedBy)[0];
+}
+
+/**
+ * Reads, through the given caches, what `createFirstPager` and its pager will read when `raisedBy`
+ * presses Help in the circle: the ladder, the members, the circle's name and the first responder's
+ * preferences. A server node calls it when a resident's tablet connects, so that the first page
+ * finds them in memory (checked against their version in Redis) instead of queueing for the database.
+ */
+export async function warmFirstPage(
+  deps: {
+    escalations: Pick<EscalationRepository, "find">;
+    memberships: Pick<MembershipRepository, "listForCircle">;
+    circleName: (circleId: string) => Promise<unknown>;
+    preferences: Pick<PreferencesRepository, "find">;
+  },
+  circleId: string,
+  raisedBy: string,
+): Promise<void> {
+  const [stored, memberships] = await Promise.all([deps.escalations.find(circleId), deps.memberships.listForCircle(circleId), deps.circleName(circleId)]);
+  const first = firstResponder(stored, memberships, raisedBy);
+  if (first !== undefined) await deps.preferences.find(first);
 }
 
 /** The record of one ladder step's page (its id is deterministic: the first insert wins). */

@@ -18,12 +18,19 @@ export function registerAlertHandlers(
     gate: WorkGate;
     /** Per user, across nodes: a flood of raises would page (and text) everyone again and again. */
     limits: { alertRaise: RateLimit; alertClaim: RateLimit };
+    /**
+     * Starts reading what the raise's first page reads (open-services `warmFirstPage`), so that its
+     * checks against Redis run beside the rate limit's instead of one after another.
+     */
+    prefetchFirstPage?: (circleId: string, raisedBy: string) => void;
   },
 ) {
   const { userId } = socket.data;
   // Someone is waiting for help: these may use the node's reserve above its bound.
   const urgent = () => ({ isUrgent: true });
   onEvent(socket, "alert:raise", deps, async (input) => {
+    // Only for a circle this socket joined at its handshake: an outsider makes the node read nothing.
+    if (socket.data.circleIds.includes(input.circleId)) deps.prefetchFirstPage?.(input.circleId, userId);
     await deps.limits.alertRaise.consume(userId);
     return { alert: (await deps.alerts.raiseAlert(userId, input)).alert };
   }, (input) => ({ key: `alert:raise:${userId}:${input.circleId}:${input.clientId}`, isUrgent: true }));
