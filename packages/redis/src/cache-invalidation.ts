@@ -56,11 +56,12 @@ export function createCacheVersions(redis: Redis, prefix: string, options: { tru
   // makes it forget sooner. A failed GET is not kept.
   const answers = new Map<string, { value: Promise<string | null>; at: number }>();
   return {
-    current(scope: CacheScope, id: string): Promise<string | null> {
+    /** `fresh`: ask Redis now (a cache about to load the record must pair it with the stamp as it is). */
+    current(scope: CacheScope, id: string, options: { fresh?: boolean } = {}): Promise<string | null> {
       const key = versionKeyOf(prefix, scope, id);
       const now = Date.now();
       const kept = answers.get(key);
-      if (kept && now - kept.at < trustMs) return kept.value;
+      if (kept && now - kept.at < trustMs && !options.fresh) return kept.value;
       if (answers.size >= 50_000) answers.clear();
       const value = redis.get(key);
       answers.set(key, { value, at: now });

@@ -48,8 +48,8 @@ export function createPagePathCaches(deps: {
 }) {
   const { repositories } = deps;
   const versions = createCacheVersions(deps.redis, deps.redisPrefix, deps.versionTrustMs === undefined ? {} : { trustMs: deps.versionTrustMs });
-  const ofCircle = (id: string) => versions.current("circle", id);
-  const ofUser = (id: string) => versions.current("user", id);
+  const ofCircle = (id: string, fresh: boolean) => versions.current("circle", id, { fresh });
+  const ofUser = (id: string, fresh: boolean) => versions.current("user", id, { fresh });
   const circleById = readThrough((id) => repositories.circles.findById(id), { ttlMs: Infinity, limit: 20_000, keep: (c) => c !== null });
   const userById = readThrough((id) => repositories.users.findById(id), { ttlMs: CHANGING_TTL_MS, limit: 50_000, keep: (u) => u !== null });
   const preferencesOf = readThrough((id) => repositories.preferences.find(id), { ttlMs: CHECKED_TTL_MS, limit: 50_000, version: ofUser });

@@ -23,8 +23,11 @@ export function readThrough<T>(
     ttlMs: number;
     limit: number;
     keep?: (value: T) => boolean;
-    /** The record's current version stamp; it throws when it cannot tell (then nothing cached is trusted). */
-    version?: (key: string) => Promise<string | null>;
+    /**
+     * The record's current version stamp; it throws when it cannot tell (then nothing cached is
+     * trusted). It may answer from a read up to a second old, except with `fresh`: before a load.
+     */
+    version?: (key: string, fresh: boolean) => Promise<string | null>;
   },
 ): ReadThrough<T> {
   const entries = new Map<string, Entry<T>>();
@@ -54,18 +57,22 @@ export function readThrough<T>(
     if (!options.version) return fresh(hit) ? hit.value : store(key, null);
     const versionOf = options.version;
     return (async () => {
-      let current: string | null;
       try {
-        current = await versionOf(key);
+        const current = await versionOf(key, false);
+        // Read again after the wait: a concurrent call may have loaded this version meanwhile.
+        const now = entries.get(key);
+        if (fresh(now) && now.version === current) return now.value;
+        // About to load: pair the record with its stamp as it is now, not with an answer up to a
+        // second old (that pairing would look changed at the next read and load it once more).
+        const stamp = await versionOf(key, true);
+        const loaded = entries.get(key);
+        if (fresh(loaded) && loaded.version === stamp) return loaded.value;
+        return store(key, stamp);
       } catch {
         // Redis cannot say whether the copy is current: read the database, keep nothing.
         entries.delete(key);
         return load(key);
       }
-      // Read again after the wait: a concurrent call may have loaded this version meanwhile.
-      const now = entries.get(key);
-      if (fresh(now) && now.version === current) return now.value;
-      return store(key, current);
     })();
   };
   return Object.assign(read, { forget: (key: string) => void entries.delete(key), clear: () => entries.clear() });
