@@ -90,8 +90,18 @@ export function createPagePathCaches(deps: {
     ladderOf,
     /** Ends the invalidation subscription (resolves once its connection is closed). */
     close: (): Promise<void> => {
-      if (subscriber.status === "end") return Promise.resolve();
-      const ended = new Promise<void>((resolve) => subscriber.once("end", () => resolve()));
+      // Only an open connection ends with an "end" event (one still reconnecting just stops), and
+      // a shutdown must not hang on it: at most 2 s.
+      const isOpen = subscriber.status === "ready" || subscriber.status === "connect";
+      const ended = isOpen
+        ? new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 2000);
+            subscriber.once("end", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          })
+        : Promise.resolve();
       subscriber.disconnect();
       return ended;
     },
