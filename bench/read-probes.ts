@@ -8,16 +8,17 @@ import type { RunningTarget } from "./target";
 type Log = (line: string) => void;
 
 type ReadProbeResult = Record<ReadProbe, LatencySummary> & {
-  /** Mean messages a sync answered: with few stored, a circle may hold fewer than 100 after `newest − 100`. */
-  syncReturnedMean: number;
+  /** Mean messages each sync answered: with few stored, a circle may hold fewer than asked for. */
+  syncReturnedMean: { sync100: number; sync50: number };
 };
-type ReadProbe = "circles" | "history" | "olderHistory" | "sync100" | "read";
+type ReadProbe = "circles" | "history" | "olderHistory" | "sync100" | "sync50" | "read";
 
 const READ_PROBE_LABELS: Record<ReadProbe, string> = {
   circles: "`GET /api/circles`",
   history: "newest history page (50)",
   olderHistory: "older history page (50, mid-history: point reads)",
   sync100: "`message:sync` of 100 (the newest 100)",
+  sync50: "`message:sync` of 50 (the newest 50: the same answer at any volume)",
   read: "`message:read`",
 };
 
@@ -33,6 +34,7 @@ export async function runReadProbes(target: RunningTarget, samplesPerProbe: numb
     history: new Samples(),
     olderHistory: new Samples(),
     sync100: new Samples(),
+    sync50: new Samples(),
     read: new Samples(),
   };
   const timed = async <T>(probe: ReadProbe, run: () => Promise<T>): Promise<T> => {
@@ -42,7 +44,7 @@ export async function runReadProbes(target: RunningTarget, samplesPerProbe: numb
     return result;
   };
   const sockets = new Map<string, Socket>();
-  let syncReturned = 0;
+  const syncReturned = { sync100: 0, sync50: 0 };
   log(`reads: ${samplesPerProbe} samples of each of ${Object.keys(samples).length} reads, one at a time`);
   try {
     for (let i = 0; i < samplesPerProbe; i += 1) {
@@ -65,14 +67,22 @@ export async function runReadProbes(target: RunningTarget, samplesPerProbe: numb
         socket.timeout(30_000).emitWithAck("message:sync", { circleId: circle.circleId, afterSeq: Math.max(0, newest - 100), limit: 100 }),
       );
       if (!(sync as { ok: boolean }).ok) throw new Error(`message:sync failed: ${JSON.stringify(sync).slice(0, 200)}`);
-      syncReturned += (sync as { messages?: unknown[] }).messages?.length ?? 0;
+      syncReturned.sync100 += (sync as { messages?: unknown[] }).messages?.length ?? 0;
+      // With nothing preloaded a circle holds ~60 messages, so the sync of 100 answers fewer there
+      // than with a long history; this one answers 50 in every run (the load sends ~60 per circle).
+      const sync50 = await timed("sync50", () =>
+        socket.timeout(30_000).emitWithAck("message:sync", { circleId: circle.circleId, afterSeq: Math.max(0, newest - 50), limit: 50 }),
+      );
+      if (!(sync50 as { ok: boolean }).ok) throw new Error(`message:sync failed: ${JSON.stringify(sync50).slice(0, 200)}`);
+      syncReturned.sync50 += (sync50 as { messages?: unknown[] }).messages?.length ?? 0;
       await timed("read", () => socket.timeout(30_000).emitWithAck("message:read", { circleId: circle.circleId, seq: newest }));
     }
   } finally {
     for (const socket of sockets.values()) socket.disconnect();
   }
   const summaries = Object.fromEntries(Object.entries(samples).map(([probe, s]) => [probe, s.summary()])) as Record<ReadProbe, LatencySummary>;
-  return { ...summaries, syncReturnedMean: samplesPerProbe > 0 ? syncReturned / samplesPerProbe : 0 };
+  const mean = (total: number) => (samplesPerProbe > 0 ? total / samplesPerProbe : 0);
+  return { ...summaries, syncReturnedMean: { sync100: mean(syncReturned.sync100), sync50: mean(syncReturned.sync50) } };
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : "–");
@@ -91,6 +101,6 @@ export function readProbeTable(input: { preloaded: number; preloadSeconds: numbe
     "",
     // With nothing preloaded a circle holds only what the load sent (~60 messages), so its sync answers
     // fewer messages than with a long history: compare the two runs knowing that.
-    `\`message:sync\` answered ${input.reads.syncReturnedMean.toFixed(0)} messages on average.`,
+    `\`message:sync\` of 100 answered ${input.reads.syncReturnedMean.sync100.toFixed(1)} messages on average, of 50: ${input.reads.syncReturnedMean.sync50.toFixed(1)}.`,
   ].join("\n");
 }
