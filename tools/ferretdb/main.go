@@ -49,12 +49,7 @@ func main() {
 		// MongoDB's default write concern, whose journal is flushed every 100 ms. FerretDB keeps
 		// its own busy_timeout/journal_mode/auto_vacuum defaults, as it adds them to this URL.
 		// See ARCHITECTURE.md, "The database".
-		//
-		// wal_autocheckpoint: checkpoints run in runCheckpointer, off the commit path
-		// (wal_checkpoint.go); FerretDB's connections take over only if the log passes ~40 MB.
-		// journal_size_limit: once the log starts over, a -wal file grown past 64 MB is cut back.
-		config.SQLiteURL = "file:" + *sqliteDir + "/?_pragma=synchronous(" + *sqliteSynchronous + ")" +
-			"&_pragma=wal_autocheckpoint(10000)&_pragma=journal_size_limit(67108864)"
+		config.SQLiteURL = "file:" + *sqliteDir + "/?_pragma=synchronous(" + *sqliteSynchronous + ")"
 	case "postgresql":
 		if *postgresURL == "" {
 			log.Fatal("-postgresql-url is required with -handler=postgresql")
@@ -74,7 +69,6 @@ func main() {
 
 	if *handler == "sqlite" {
 		go runIDIndexer(ctx, *sqliteDir, time.Second)
-		go runCheckpointer(ctx, *sqliteDir)
 	}
 
 	// The launcher waits for this line (and then pings) before it starts the server.
