@@ -63,18 +63,17 @@ export async function runReadProbes(target: RunningTarget, samplesPerProbe: numb
       const newest = page.body.messages.at(-1)?.seq ?? 0;
       const middle = Math.max(1, Math.floor(newest / 2));
       await timed("olderHistory", () => request("GET", `/api/circles/${circle.circleId}/messages?beforeSeq=${middle}`, undefined, token));
-      const sync = await timed("sync100", () =>
-        socket.timeout(30_000).emitWithAck("message:sync", { circleId: circle.circleId, afterSeq: Math.max(0, newest - 100), limit: 100 }),
-      );
-      if (!(sync as { ok: boolean }).ok) throw new Error(`message:sync failed: ${JSON.stringify(sync).slice(0, 200)}`);
-      syncReturned.sync100 += (sync as { messages?: unknown[] }).messages?.length ?? 0;
-      // With nothing preloaded a circle holds ~60 messages, so the sync of 100 answers fewer there
-      // than with a long history; this one answers 50 in every run (the load sends ~60 per circle).
-      const sync50 = await timed("sync50", () =>
-        socket.timeout(30_000).emitWithAck("message:sync", { circleId: circle.circleId, afterSeq: Math.max(0, newest - 50), limit: 50 }),
-      );
-      if (!(sync50 as { ok: boolean }).ok) throw new Error(`message:sync failed: ${JSON.stringify(sync50).slice(0, 200)}`);
-      syncReturned.sync50 += (sync50 as { messages?: unknown[] }).messages?.length ?? 0;
+      // The newest `count` by sync. With nothing preloaded a circle holds ~60 messages, so the sync
+      // of 100 answers fewer there than with a long history; the sync of 50 answers 50 in every run.
+      const syncNewest = async (probe: "sync100" | "sync50", count: number) => {
+        const sync = (await timed(probe, () =>
+          socket.timeout(30_000).emitWithAck("message:sync", { circleId: circle.circleId, afterSeq: Math.max(0, newest - count), limit: count }),
+        )) as { ok: boolean; messages?: unknown[] };
+        if (!sync.ok) throw new Error(`message:sync failed: ${JSON.stringify(sync).slice(0, 200)}`);
+        syncReturned[probe] += sync.messages?.length ?? 0;
+      };
+      await syncNewest("sync100", 100);
+      await syncNewest("sync50", 50);
       await timed("read", () => socket.timeout(30_000).emitWithAck("message:read", { circleId: circle.circleId, seq: newest }));
     }
   } finally {
