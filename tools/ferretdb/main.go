@@ -3,6 +3,10 @@
 //
 // `go install .../cmd/ferretdb@v1.24.2` produces a binary that panics at start
 // (it expects a generated version file), which is why we embed the package.
+//
+// It is built against a copy of FerretDB (packages/devstack/src/ferretdb-overlay.ts) that adds
+// _overlay/pool/kring_maintenance.go to FerretDB's SQLite pool: checkpoints off the commit path and
+// the `_id` index FerretDB's pushdown query can use.
 package main
 
 import (
@@ -13,7 +17,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -49,7 +52,13 @@ func main() {
 		// MongoDB's default write concern, whose journal is flushed every 100 ms. FerretDB keeps
 		// its own busy_timeout/journal_mode/auto_vacuum defaults, as it adds them to this URL.
 		// See ARCHITECTURE.md, "The database".
-		config.SQLiteURL = "file:" + *sqliteDir + "/?_pragma=synchronous(" + *sqliteSynchronous + ")"
+		//
+		// wal_autocheckpoint: checkpoints run off the commit path, in a loop inside FerretDB's pool
+		// (_overlay/pool/kring_maintenance.go); a connection checkpoints in its commit only if the log
+		// passes 10,000 pages (~40 MB). journal_size_limit: once the log starts over, a -wal file grown
+		// past 64 MB is cut back.
+		config.SQLiteURL = "file:" + *sqliteDir + "/?_pragma=synchronous(" + *sqliteSynchronous + ")" +
+			"&_pragma=wal_autocheckpoint(10000)&_pragma=journal_size_limit(67108864)"
 	case "postgresql":
 		if *postgresURL == "" {
 			log.Fatal("-postgresql-url is required with -handler=postgresql")
@@ -66,10 +75,6 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	if *handler == "sqlite" {
-		go runIDIndexer(ctx, *sqliteDir, time.Second)
-	}
 
 	// The launcher waits for this line (and then pings) before it starts the server.
 	fmt.Printf("ferretdb listening %s\n", db.MongoDBURI())

@@ -5,6 +5,7 @@ import path from "node:path";
 import { claimDataDir } from "./data-dir-lock";
 import { findFreePort, tcpConnect } from "./free-port";
 import { describeExit, indent, redactUrl, spawnManaged, type ExitInfo, type ManagedProcess } from "./managed-process";
+import { overlayModule, overlaySourceFiles, prepareOverlayBuild } from "./ferretdb-overlay";
 import { MongoClient } from "mongodb";
 
 /**
@@ -58,7 +59,7 @@ export type FerretdbHandle = {
 
 const HOST = "127.0.0.1";
 const BINARY_NAME = "kring-ferretdb";
-const SOURCE_FILES = ["go.mod", "go.sum", "main.go", "id_index.go"] as const;
+const SOURCE_FILES = ["go.mod", "go.sum", "main.go"] as const;
 const PORT_ATTEMPTS = 3;
 const READY_LINE = /ferretdb listening (mongodb:\/\/\S+)/;
 
@@ -68,10 +69,15 @@ const INSTALL_GO_OR_USE_MONGODB =
   `    make sure \`go\` is on your PATH or set GO_BIN=/usr/local/go/bin/go, and run this again; or\n` +
   `  - set MONGODB_URI to a MongoDB you already run, e.g. MONGODB_URI=mongodb://127.0.0.1:27017/kring`;
 
+/** Every file the binary is built from, relative to tools/ferretdb (the overlay's included). */
+export async function ferretdbSourceFiles(sourceDir: string): Promise<string[]> {
+  return [...SOURCE_FILES, ...(await overlaySourceFiles(sourceDir))];
+}
+
 /** Same sources, same binary: the hash names the cache directory so edits trigger a rebuild. */
 async function sourceHash(sourceDir: string): Promise<string> {
   const hash = createHash("sha256");
-  for (const name of SOURCE_FILES) {
+  for (const name of await ferretdbSourceFiles(sourceDir)) {
     hash.update(name).update("\0").update(await fs.readFile(path.join(sourceDir, name))).update("\0");
   }
   return hash.digest("hex").slice(0, 12);
@@ -100,28 +106,42 @@ export async function ensureFerretdbBinary(options: EnsureFerretdbBinaryOptions)
   if (await isExecutable(binary)) return binary;
 
   await fs.mkdir(outDir, { recursive: true });
-  const temp = path.join(outDir, `${BINARY_NAME}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const unique = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const temp = path.join(outDir, `${BINARY_NAME}.tmp-${unique}`);
+  const overlayDir = path.join(outDir, `overlay.tmp-${unique}`);
   log("Building the embedded FerretDB (first run only, ~1 min)…");
   const started = Date.now();
   try {
+    // Kring's changes to FerretDB's own packages (tools/ferretdb/_overlay) go into a copy of the
+    // module, which `go mod download` puts in Go's module cache first.
+    const download = await runGo(options.goBin, ["mod", "download", "-json", await overlayModule(sourceDir)], sourceDir);
+    const moduleDir = (JSON.parse(download) as { Dir?: unknown }).Dir;
+    if (typeof moduleDir !== "string") throw new Error(`\`go mod download -json\` gave no module directory:\n${indent(download)}`);
+    const modfile = await prepareOverlayBuild({ sourceDir, moduleDir, workDir: overlayDir });
     // -buildvcs=false: the repository may have no commits (or no git), which makes VCS stamping fail.
-    await runGo(options.goBin, ["build", "-buildvcs=false", "-o", temp, "."], sourceDir);
+    await runGo(options.goBin, ["build", "-buildvcs=false", `-modfile=${modfile}`, "-o", temp, "."], sourceDir);
     await fs.rename(temp, binary);
   } finally {
     await fs.rm(temp, { force: true });
+    await fs.rm(overlayDir, { recursive: true, force: true });
   }
   log(`Built FerretDB in ${Math.round((Date.now() - started) / 1000)} s: ${binary}`);
   return binary;
 }
 
-function runGo(goBin: string, args: string[], cwd: string): Promise<void> {
+/** Runs go and resolves with its standard output; a failure's message carries both outputs' end. */
+function runGo(goBin: string, args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(goBin, args, { cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
+    let stdout = "";
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString("utf8")).slice(-16_000);
     };
-    child.stdout.on("data", collect);
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      collect(chunk);
+    });
     child.stderr.on("data", collect);
     child.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") {
@@ -137,7 +157,7 @@ function runGo(goBin: string, args: string[], cwd: string): Promise<void> {
     });
     child.once("close", (code, signal) => {
       if (code === 0) {
-        resolve();
+        resolve(stdout);
         return;
       }
       const tooOld = /requires go|invalid go version|unknown directive|toolchain/i.test(output);

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadDevstackConfig } from "@kring/config";
 import mongoose from "mongoose";
-import { ensureFerretdbBinary, startFerretdb } from "./ferretdb.service";
+import { ensureFerretdbBinary, ferretdbSourceFiles, startFerretdb } from "./ferretdb.service";
 import { redisPing, startRedis } from "./redis.service";
 import { startServices } from "./services";
 
@@ -145,7 +145,8 @@ describe("missing tools", () => {
     // A copy of the sources under a fresh root, so the cached binary of the real repo is not found.
     const sourceDir = path.join(tempDir, "tools", "ferretdb");
     await fs.mkdir(sourceDir, { recursive: true });
-    for (const name of ["go.mod", "go.sum", "main.go", "id_index.go"]) {
+    for (const name of await ferretdbSourceFiles(path.join(REPO_ROOT, "tools", "ferretdb"))) {
+      await fs.mkdir(path.dirname(path.join(sourceDir, name)), { recursive: true });
       await fs.copyFile(path.join(REPO_ROOT, "tools", "ferretdb", name), path.join(sourceDir, name));
     }
     const attempt = ensureFerretdbBinary({ repoRoot: tempDir, goBin: "/nonexistent/go" });
