@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { AlertsOptions } from "./alerts-options";
+import { appNodeArgs } from "./app-process";
 import { type BenchChild, findDescendant, spawnChild } from "./child-process";
 import { findFreePort } from "./free-port";
 import { createHttp, expectStatus, PASSWORD, withDatabaseName } from "./kring-target";
@@ -21,7 +22,7 @@ type RunningKringWithWorker = {
   baseUrl: string;
   dbName: string;
   http: Http;
-  /** The node processes running the scripts (tsx runs them in a child of its own). */
+  /** The node processes running the scripts. */
   serverPid: number;
   workerPid: number;
   serverLog: ServerLogSummary;
@@ -60,21 +61,15 @@ export async function startKringWithWorker(input: { repoRoot: string; mongodbUri
     // Long enough that no socket reaches its token's expiry during the run.
     ACCESS_TOKEN_TTL_SECONDS: "3600",
   };
-  const tsx = require.resolve("tsx/cli");
-  // Extra node flags for the server and the worker, e.g. KRING_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
-  // to profile them under the load (node refuses --cpu-prof in NODE_OPTIONS). With flags, tsx runs as a loader
-  // in the one node process (`--import tsx`) instead of its CLI, which would start a child without them.
-  const nodeArgs = (process.env.KRING_BENCH_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
-  const runScript = (script: string) => (nodeArgs.length > 0 ? [...nodeArgs, "--import", "tsx", script] : [tsx, script]);
   const children: BenchChild[] = [];
   const stop = async () => {
     await Promise.all(children.map((child) => child.stop()));
   };
   try {
-    const server = spawnChild(process.execPath, runScript(path.join(input.repoRoot, "apps/server/src/main.ts")), { cwd: input.repoRoot, env });
+    const server = spawnChild(process.execPath, appNodeArgs(path.join(input.repoRoot, "apps/server/src/main.ts")), { cwd: input.repoRoot, env });
     children.push(server);
     const serverLog = watchServerLog(server.onLine);
-    const worker = spawnChild(process.execPath, runScript(path.join(input.repoRoot, "apps/worker/src/main.ts")), { cwd: input.repoRoot, env });
+    const worker = spawnChild(process.execPath, appNodeArgs(path.join(input.repoRoot, "apps/worker/src/main.ts")), { cwd: input.repoRoot, env });
     children.push(worker);
     const workerLog = watchServerLog(worker.onLine);
     let isWorkerRunning = false;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { appNodeArgs } from "./app-process";
 import type { BenchOptions } from "./cli-options";
 import { type BenchChild, findDescendant, spawnChild } from "./child-process";
 import { findFreePort } from "./free-port";
@@ -61,7 +62,7 @@ export async function startKring(input: {
   const dbName = `kring_bench_${randomBytes(5).toString("hex")}`;
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawnChild(process.execPath, [require.resolve("tsx/cli"), path.join(input.repoRoot, "apps/server/src/main.ts")], {
+  const child = spawnChild(process.execPath, appNodeArgs(path.join(input.repoRoot, "apps/server/src/main.ts")), {
     cwd: input.repoRoot,
     env: {
       ...process.env,
@@ -143,7 +144,7 @@ async function buildCircles(request: ReturnType<typeof createHttp>, options: Ben
   );
 }
 
-/** Polls `/readyz` until the server answers 200; returns the server's own pid (tsx runs it as a child). */
+/** Polls `/readyz` until the server answers 200; returns the server's own pid (the node process running it). */
 export async function waitUntilServerReady(child: BenchChild, baseUrl: string, log: (line: string) => void): Promise<number> {
   const readySince = performance.now();
   for (;;) {

@@ -1,6 +1,7 @@
 import { addDaysToDate } from "@kring/domain";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { appNodeArgs } from "./app-process";
 import { spawnChild } from "./child-process";
 import { findFreePort } from "./free-port";
 import { createHttp, expectStatus, PASSWORD, waitUntilServerReady, withDatabaseName } from "./kring-target";
@@ -29,7 +30,7 @@ export async function startKringServer(input: { repoRoot: string; mongodbUri: st
   const dbName = `kring_bench_${randomBytes(5).toString("hex")}`;
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawnChild(process.execPath, [require.resolve("tsx/cli"), path.join(input.repoRoot, "apps/server/src/main.ts")], {
+  const child = spawnChild(process.execPath, appNodeArgs(path.join(input.repoRoot, "apps/server/src/main.ts")), {
     cwd: input.repoRoot,
     env: {
       ...process.env,

@@ -353,7 +353,9 @@ export async function createApp(deps: {
   const rooms = createRealtimeRooms(io);
   const writeAlertLine = createAlertLineWriter({
     appendSystemLine: (circleId, input) => messages.appendSystemLine(circleId, input),
-    users: repositories.users,
+    // Kept per node and checked against the user's version stamp (page-path-caches.ts), so a rename
+    // shows in the next line; the tablet's connect has loaded its resident (warmFirstPage).
+    users: services.cachedRepositories.users,
     onStored: (message) => io.to(circleRoom(message.circleId)).emit("message:new", message),
   });
   const residentProfiles = createResidentProfilesService({ ...repositories, now });

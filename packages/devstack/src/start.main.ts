@@ -4,7 +4,7 @@
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, loadDevstackConfig, loadServerConfig, type ServerConfig } from "@kring/config";
+import { ConfigError, loadDevstackConfig, loadServerConfig, NODE_PROCESS_FLAGS, type ServerConfig } from "@kring/config";
 import { tcpConnect } from "./free-port";
 import { loadOrCreateJwtSecret } from "./jwt-secret";
 import { describeExit, indent, killAllManagedSync, redactUrl, spawnManaged } from "./managed-process";
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       name: spec.name,
       log,
       start: async () => {
-        const proc = await spawnManaged(process.execPath, ["--import", tsxLoader, path.join(REPO_ROOT, spec.entry)], {
+        const proc = await spawnManaged(process.execPath, [...NODE_PROCESS_FLAGS, "--import", tsxLoader, path.join(REPO_ROOT, spec.entry)], {
           cwd: REPO_ROOT,
           env,
           detached: true,

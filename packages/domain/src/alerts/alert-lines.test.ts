@@ -50,7 +50,9 @@ describe("the lines a Help leaves in the conversation", () => {
         written.push({ circleId, clientId: input.clientId, body: input.body });
         return { message: { id: "m".repeat(24), circleId, seq: 1, thread: "circle", clientId: input.clientId, senderId: circleId, body: input.body, createdAt: "" }, isNew: true };
       },
-      users: { findNames: async (ids) => new Map(ids.map((id) => [id, id === marie ? "Marie" : "Anna"])) },
+      users: {
+        findById: async (id) => ({ id, email: "", passwordHash: "", isManaged: false, name: id === marie ? "Marie" : "Anna" }),
+      },
       onStored: () => undefined,
     });
     await write(foldAlert(record("help"), [event("claimed")]));

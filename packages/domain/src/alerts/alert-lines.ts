@@ -38,13 +38,15 @@ export function alertLineBody(line: SystemLine): string {
  */
 export function createAlertLineWriter(deps: {
   appendSystemLine: (circleId: string, input: { clientId: string; body: string; system: SystemLine }) => Promise<{ message: Message; isNew: boolean }>;
-  users: Pick<UserRepository, "findNames">;
+  /** The server passes the page-path cache's reader: a tablet's connect loads its resident, so the
+   *  line of a Help costs no database read while the wave of raises is at its height. */
+  users: Pick<UserRepository, "findById">;
   onStored: (message: Message) => void;
 }) {
   return async (alert: Alert): Promise<void> => {
     const line = alertLineOf(alert);
     if (!line) return;
-    const name = line.userId === null ? "" : ((await deps.users.findNames([line.userId])).get(line.userId) ?? "");
+    const name = line.userId === null ? "" : ((await deps.users.findById(line.userId))?.name ?? "");
     const system: SystemLine = { type: line.type, alertId: alert.id, userId: line.userId, name, ...(line.note ? { note: line.note } : {}) };
     const result = await deps.appendSystemLine(alert.circleId, {
       clientId: `alert:${alert.id}:${line.type}`,

@@ -273,11 +273,18 @@ export async function warmFirstPage(
     memberships: Pick<MembershipRepository, "listForCircle">;
     circleName: (circleId: string) => Promise<unknown>;
     preferences: Pick<PreferencesRepository, "find">;
+    /** The raiser, whose name the Help's line in the conversation carries (createAlertLineWriter). */
+    users: Pick<UserRepository, "findById">;
   },
   circleId: string,
   raisedBy: string,
 ): Promise<void> {
-  const [stored, memberships] = await Promise.all([deps.escalations.find(circleId), deps.memberships.listForCircle(circleId), deps.circleName(circleId)]);
+  const [stored, memberships] = await Promise.all([
+    deps.escalations.find(circleId),
+    deps.memberships.listForCircle(circleId),
+    deps.circleName(circleId),
+    deps.users.findById(raisedBy),
+  ]);
   const first = firstResponder(stored, memberships, raisedBy);
   if (first !== undefined) await deps.preferences.find(first);
 }
