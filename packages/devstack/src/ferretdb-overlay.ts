@@ -54,11 +54,10 @@ export async function prepareOverlayBuild(options: { sourceDir: string; moduleDi
   const copy = path.join(options.workDir, "module");
   await fs.mkdir(options.workDir, { recursive: true });
   await fs.cp(options.moduleDir, copy, { recursive: true });
-  // The module cache's files are read-only, and so are their copies: a changed file is written anew.
-  const write = async (file: string, text: string) => {
-    await fs.rm(file, { force: true });
-    await fs.writeFile(file, text);
-  };
+  // The module cache's files and directories are read-only, and fs.cp keeps their modes: without
+  // this, nobody but root could change the copy, or delete it after the build.
+  await makeWritable(copy);
+  const write = (file: string, text: string) => fs.writeFile(file, text);
   for (const file of patches.add) {
     await write(path.join(copy, file.path), await fs.readFile(path.join(options.sourceDir, OVERLAY_DIR, file.from), "utf8"));
   }
@@ -80,4 +79,13 @@ export async function prepareOverlayBuild(options: { sourceDir: string; moduleDi
   // -modfile=x/go.mod reads its checksums from x/go.sum.
   await fs.copyFile(path.join(options.sourceDir, "go.sum"), path.join(options.workDir, "go.sum"));
   return modfile;
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await fs.chmod(dir, 0o755);
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await makeWritable(full);
+    else if (entry.isFile()) await fs.chmod(full, 0o644);
+  }
 }

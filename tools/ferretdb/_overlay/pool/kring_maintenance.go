@@ -54,7 +54,9 @@ const (
 	kringIndexEvery = time.Second
 	// kringWarnFrames is a log this loop cannot keep short (~100 MB of 4 KiB pages): worth a line.
 	kringWarnFrames = 25_000
-	// kringStatementTimeout bounds one statement; a PASSIVE checkpoint does not wait for locks.
+	// kringStatementTimeout bounds a checkpoint or the list of collections (a PASSIVE checkpoint
+	// does not wait for locks). CREATE INDEX has none: on a large table made by a FerretDB without
+	// this loop it takes long once, and cut short it would start again every second.
 	kringStatementTimeout = 10 * time.Second
 	// kringMetadataTable is FerretDB's list of collections (metadata.metadataTableName).
 	kringMetadataTable = "_ferretdb_collections"
@@ -232,7 +234,7 @@ func kringIndex(l *slog.Logger, name string, db *fsql.DB, d *kringDatabase) {
 	_ = rows.Close()
 	for _, table := range tables {
 		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, table+"__id_pushdown", table)
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		if _, err := db.ExecContext(context.Background(), q); err != nil {
 			if !strings.Contains(err.Error(), "no such table") { // dropped meanwhile
 				l.Warn("kring id index: cannot create", slog.String("db", name), slog.String("table", table), slog.String("error", err.Error()))
 			}
