@@ -133,36 +133,31 @@ func (loop *kringLoop) run(p *Pool) {
 				databases[db] = d
 			}
 			if isIndexTime {
-				p.withDatabase(name, db, func() { kringIndex(p.l, name, db, d) })
+				p.kringWithDatabase(name, db, func() { kringIndex(p.l, name, db, d) })
 			}
 			if !now.Before(d.next) {
-				p.withDatabase(name, db, func() { kringCheckpoint(p.l, name, db, d) })
+				p.kringWithDatabase(name, db, func() { kringCheckpoint(p.l, name, db, d) })
 			}
 			if d.next.Before(next) {
 				next = d.next
 			}
 		}
+		live := make(map[*fsql.DB]bool, len(current))
+		for _, db := range current {
+			live[db] = true
+		}
 		for db := range databases {
-			if !kringContains(current, db) {
-				delete(databases, db)
+			if !live[db] {
+				delete(databases, db) // dropped
 			}
 		}
 		timer.Reset(time.Until(next))
 	}
 }
 
-func kringContains(current map[string]*fsql.DB, db *fsql.DB) bool {
-	for _, c := range current {
-		if c == db {
-			return true
-		}
-	}
-	return false
-}
-
-// withDatabase runs f under the pool's read lock if name is still this open database (not dropped,
-// not dropped and created again meanwhile).
-func (p *Pool) withDatabase(name string, db *fsql.DB, f func()) {
+// kringWithDatabase runs f under the pool's read lock if name is still this open database (not
+// dropped, nor dropped and created again meanwhile).
+func (p *Pool) kringWithDatabase(name string, db *fsql.DB, f func()) {
 	p.rw.RLock()
 	defer p.rw.RUnlock()
 	if p.dbs[name] != db {
