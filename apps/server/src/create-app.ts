@@ -353,8 +353,8 @@ export async function createApp(deps: {
   const rooms = createRealtimeRooms(io);
   const writeAlertLine = createAlertLineWriter({
     appendSystemLine: (circleId, input) => messages.appendSystemLine(circleId, input),
-    // Kept per node and checked against the user's version stamp (page-path-caches.ts), so a rename
-    // shows in the next line; the tablet's connect has loaded its resident (warmFirstPage).
+    // The page-path cache's users (page-path-caches.ts: kept 60 s, so a rename shows within a
+    // minute); the tablet's connect loads its resident there (warmFirstPage).
     users: services.cachedRepositories.users,
     onStored: (message) => io.to(circleRoom(message.circleId)).emit("message:new", message),
   });

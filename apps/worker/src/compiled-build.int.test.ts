@@ -1,7 +1,6 @@
-import { loadDevstackConfig } from "@kring/config";
+import { loadDevstackConfig, NODE_PROCESS_FLAGS } from "@kring/config";
 import type { ClientToServerEvents, Notification, ServerToClientEvents } from "@kring/protocol";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
@@ -32,18 +31,10 @@ function build(app: "server" | "worker") {
   });
 }
 
-/** The node flags of the app's `npm start` ("node <flags> dist/main.js"), the Docker image's too. */
-function startFlags(app: "server" | "worker"): string[] {
-  const start = (JSON.parse(readFileSync(path.join(repoRoot, "apps", app, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
-  const words = start.split(/\s+/);
-  expect(words[0]).toBe("node");
-  expect(words.at(-1)).toBe("dist/main.js");
-  return words.slice(1, -1);
-}
-
 function runCompiled(app: "server" | "worker", env: NodeJS.ProcessEnv, readyLine: string): Promise<ChildProcess> {
-  // Plain node, no tsx, with the flags production uses: the compiled file must stand on its own.
-  const child = spawn(process.execPath, [...startFlags(app), path.join(repoRoot, "apps", app, "dist/main.js")], {
+  // Plain node, no tsx, with the flags production uses (node-flags.test.ts checks the Dockerfile's
+  // and package.json's copies): the compiled file must stand on its own.
+  const child = spawn(process.execPath, ["--enable-source-maps", ...NODE_PROCESS_FLAGS, path.join(repoRoot, "apps", app, "dist/main.js")], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -57,9 +57,8 @@ export async function prepareOverlayBuild(options: { sourceDir: string; moduleDi
   // The module cache's files and directories are read-only, and fs.cp keeps their modes: without
   // this, nobody but root could change the copy, or delete it after the build.
   await makeWritable(copy);
-  const write = (file: string, text: string) => fs.writeFile(file, text);
   for (const file of patches.add) {
-    await write(path.join(copy, file.path), await fs.readFile(path.join(options.sourceDir, OVERLAY_DIR, file.from), "utf8"));
+    await fs.copyFile(path.join(options.sourceDir, OVERLAY_DIR, file.from), path.join(copy, file.path));
   }
   for (const edit of patches.edit) {
     const file = path.join(copy, edit.path);
@@ -71,7 +70,7 @@ export async function prepareOverlayBuild(options: { sourceDir: string; moduleDi
           `occurs ${count} times (expected once). Was FerretDB upgraded? Update the edit to the new source.`,
       );
     }
-    await write(file, original.replace(edit.find, () => edit.replace));
+    await fs.writeFile(file, original.replace(edit.find, () => edit.replace));
   }
   const goMod = await fs.readFile(path.join(options.sourceDir, "go.mod"), "utf8");
   const modfile = path.join(options.workDir, "go.mod");

@@ -38,8 +38,8 @@ export function alertLineBody(line: SystemLine): string {
  */
 export function createAlertLineWriter(deps: {
   appendSystemLine: (circleId: string, input: { clientId: string; body: string; system: SystemLine }) => Promise<{ message: Message; isNew: boolean }>;
-  /** The server passes the page-path cache's reader: a tablet's connect loads its resident, so the
-   *  line of a Help costs no database read while the wave of raises is at its height. */
+  /** The server passes the page-path cache's reader (60 s): a tablet's connect loads its resident,
+   *  so a Help within that minute costs the line no database read. */
   users: Pick<UserRepository, "findById">;
   onStored: (message: Message) => void;
 }) {
