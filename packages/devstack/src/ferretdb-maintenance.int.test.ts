@@ -37,9 +37,7 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  return (await fileSize(file)) > 0 || (await fs.access(file).then(() => true, () => false));
-}
+const exists = (file: string): Promise<boolean> => fs.access(file).then(() => true, () => false);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -126,7 +126,9 @@ func (loop *kringLoop) run(p *Pool) {
 		}
 		p.rw.RUnlock()
 
+		live := make(map[*fsql.DB]bool, len(current))
 		for name, db := range current {
+			live[db] = true
 			d := databases[db]
 			if d == nil {
 				d = &kringDatabase{next: now, pause: kringBusyEvery, indexed: map[string]bool{}}
@@ -141,10 +143,6 @@ func (loop *kringLoop) run(p *Pool) {
 			if d.next.Before(next) {
 				next = d.next
 			}
-		}
-		live := make(map[*fsql.DB]bool, len(current))
-		for _, db := range current {
-			live[db] = true
 		}
 		for db := range databases {
 			if !live[db] {
